@@ -1,0 +1,77 @@
+package platform
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// Config is the whole of zhijia's configuration, from flags and ZHIJIA_* variables.
+type Config struct {
+	Addr           string
+	DB             string // postgres:// URL or SQLite file path; empty means DataDir/zhijia.db
+	DataDir        string
+	KeyFile        string // empty means DataDir/zhijia.key
+	BaseURL        string
+	Demo           bool
+	DemoOrgs       int
+	PasswordMaxAgeDays int
+	PasswordMaxAge time.Duration
+	SessionIdle    time.Duration
+}
+
+// Env names each setting; the README's table is drawn from it.
+var Env = []struct{ Name, Flag, Default, Doc string }{
+	{"ZHIJIA_ADDR", "addr", ":8080", "listen address"},
+	{"ZHIJIA_DB", "db", "", "database: a postgres:// URL, or a SQLite file path (default DATA_DIR/zhijia.db)"},
+	{"ZHIJIA_DATA_DIR", "data-dir", "./data", "data directory (SQLite file, key file, uploads)"},
+	{"ZHIJIA_KEY_FILE", "key-file", "", "key for personal data at rest (default DATA_DIR/zhijia.key, created if absent)"},
+	{"ZHIJIA_BASE_URL", "base-url", "http://localhost:8080", "public URL; https:// turns on Secure cookies"},
+	{"ZHIJIA_DEMO", "demo", "false", "load the demo city and show demo sign-in help"},
+	{"ZHIJIA_DEMO_ORGS", "orgs", "300", "grassroots unions in the demo tree"},
+	{"ZHIJIA_PASSWORD_MAX_AGE_DAYS", "password-max-age-days", "90", "days before a staff password must be changed"},
+}
+
+// BindFlags registers every setting on fs, defaulting from the environment.
+func (c *Config) BindFlags(fs *flag.FlagSet) {
+	get := func(name, def string) string {
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return def
+	}
+	val := map[string]string{}
+	for _, e := range Env {
+		val[e.Flag] = get(e.Name, e.Default)
+	}
+	fs.StringVar(&c.Addr, "addr", val["addr"], "listen address")
+	fs.StringVar(&c.DB, "db", val["db"], "database URL or SQLite path")
+	fs.StringVar(&c.DataDir, "data-dir", val["data-dir"], "data directory")
+	fs.StringVar(&c.KeyFile, "key-file", val["key-file"], "key file")
+	fs.StringVar(&c.BaseURL, "base-url", val["base-url"], "public base URL")
+	demo, _ := strconv.ParseBool(val["demo"])
+	fs.BoolVar(&c.Demo, "demo", demo, "demo mode")
+	n, _ := strconv.Atoi(val["orgs"])
+	fs.IntVar(&c.DemoOrgs, "orgs", n, "grassroots unions in the demo tree")
+	days, _ := strconv.Atoi(val["password-max-age-days"])
+	fs.IntVar(&c.PasswordMaxAgeDays, "password-max-age-days", days, "days before a staff password expires")
+}
+
+// Finish fills derived defaults after flags are parsed.
+func (c *Config) Finish() {
+	if c.DB == "" {
+		c.DB = filepath.Join(c.DataDir, "zhijia.db")
+	}
+	if c.KeyFile == "" {
+		c.KeyFile = filepath.Join(c.DataDir, "zhijia.key")
+	}
+	if c.PasswordMaxAgeDays <= 0 {
+		c.PasswordMaxAgeDays = 90
+	}
+	c.PasswordMaxAge = time.Duration(c.PasswordMaxAgeDays) * 24 * time.Hour
+	if c.SessionIdle == 0 {
+		c.SessionIdle = 30 * time.Minute
+	}
+}

@@ -1,0 +1,116 @@
+package platform_test
+
+import (
+	"context"
+	"os"
+	"reflect"
+	"testing"
+	"time"
+
+	"zhijia/internal/platform"
+	"zhijia/internal/platform/dbtest"
+)
+
+func TestMigrationFoldersMatch(t *testing.T) {
+	a, err := platform.MigrationNames(platform.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := platform.MigrationNames(platform.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("migration folders differ:\nsqlite:   %v\npostgres: %v", a, b)
+	}
+	if len(a) == 0 {
+		t.Fatal("no migrations found")
+	}
+}
+
+func TestMigratedSchemasMatch(t *testing.T) {
+	if os.Getenv("ZHIJIA_TEST_PG") == "" {
+		t.Skip("PostgreSQL SKIPPED: set ZHIJIA_TEST_PG to compare schemas")
+	}
+	ctx := context.Background()
+	lite, err := platform.ReadSchema(ctx, dbtest.SQLite(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := platform.ReadSchema(ctx, dbtest.Postgres(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lite.Columns) < 20 || len(lite.Indexes) < 5 {
+		t.Fatalf("schema reader found too little: %d columns, %d indexes", len(lite.Columns), len(lite.Indexes))
+	}
+	if d := lite.Diff(pg); len(d) > 0 {
+		t.Fatalf("sqlite and postgres schemas differ:\n%v", d)
+	}
+}
+
+func TestTimestampRoundTrip(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		ctx := context.Background()
+		at := time.Date(2026, 11, 29, 13, 5, 7, 123456000, time.UTC)
+		if _, err := db.Exec(ctx, `INSERT INTO login_attempts (kind, subject, ip, ok, reason, at) VALUES (?, ?, ?, ?, ?, ?)`,
+			"staff", "it's ? here", "127.0.0.1", 1, "", at); err != nil {
+			t.Fatal(err)
+		}
+		var got time.Time
+		var subject string
+		if err := db.QueryRow(ctx, `SELECT subject, at FROM login_attempts WHERE subject = ?`, "it's ? here").Scan(&subject, &got); err != nil {
+			t.Fatal(err)
+		}
+		if !got.Equal(at) {
+			t.Fatalf("timestamp came back as %v, want %v", got, at)
+		}
+	})
+}
+
+func TestUniqueViolationByCode(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		ctx := context.Background()
+		ins := `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, ?)`
+		if _, err := db.Exec(ctx, ins, "a", 1, 1); err != nil {
+			t.Fatal(err)
+		}
+		_, err := db.Exec(ctx, ins, "a", 1, 1)
+		if !platform.IsUniqueViolation(err) {
+			t.Fatalf("want unique violation, got %v", err)
+		}
+	})
+}
+
+func TestRebind(t *testing.T) {
+	pg := &platform.DB{Dialect: platform.Postgres}
+	got := pg.Rebind(`SELECT a FROM t WHERE b = ? AND c = '?' AND d = ?`)
+	want := `SELECT a FROM t WHERE b = $1 AND c = '?' AND d = $2`
+	if got != want {
+		t.Fatalf("rebind: got %q want %q", got, want)
+	}
+	lite := &platform.DB{Dialect: platform.SQLite}
+	if q := `SELECT ?`; lite.Rebind(q) != q {
+		t.Fatal("sqlite query must stay as written")
+	}
+}
+
+func TestKeyringSealOpen(t *testing.T) {
+	k, err := platform.NewKeyring(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := k.Seal("13800138000")
+	if s == k.Seal("13800138000") {
+		t.Fatal("two seals of one value must differ (random nonce)")
+	}
+	if got, err := k.Open(s); err != nil || got != "13800138000" {
+		t.Fatalf("open: %q %v", got, err)
+	}
+	if _, err := k.Open(s[:len(s)-2] + "AA"); err == nil {
+		t.Fatal("a tampered value must not open")
+	}
+	if k.BlindIndex("phone", "1") != k.BlindIndex("phone", "1") || k.BlindIndex("phone", "1") == k.BlindIndex("id", "1") {
+		t.Fatal("blind index must be stable and kind-separated")
+	}
+}
