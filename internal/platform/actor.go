@@ -48,3 +48,20 @@ func ActorFrom(ctx context.Context) *Actor {
 func SubtreeRange(prefix string) (lo, hi string) {
 	return prefix, prefix[:len(prefix)-1] + "0"
 }
+
+// Session is a signed-in browser session, as the web layer needs it.
+type Session struct {
+	ID    string // the hash of the cookie token, never the token itself
+	Kind  string // "staff" or "worker"
+	Stage string // "full", or a step still to do: "totp", "enrol", "password"
+	CSRF  string
+	Actor *Actor
+}
+
+// Session stages.
+const (
+	StageFull     = "full"
+	StageTOTP     = "totp"
+	StageEnrol    = "enrol"
+	StagePassword = "password"
+)
