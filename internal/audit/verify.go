@@ -11,7 +11,7 @@ import (
 type Problem struct {
 	Chain   int64
 	Seq     int64
-	RowID   int64 // 0 when the row is missing
+	RowID   int64  // 0 when the row is missing
 	Kind    string // "altered", "missing", "relinked"
 	Message string
 }

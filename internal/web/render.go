@@ -215,4 +215,3 @@ func sortedMenu(in []MenuItem) []MenuItem {
 	}
 	return out
 }
-

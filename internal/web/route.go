@@ -38,7 +38,9 @@ func (r Route) Path() string   { _, p, _ := strings.Cut(r.Pattern, " "); return 
 type HandlerFunc func(c *Ctx) error
 
 // Public mounts a route anyone may call.
-func (s *Server) Public(pattern string, h HandlerFunc) { s.mount(Route{Pattern: pattern, Access: Public}, h) }
+func (s *Server) Public(pattern string, h HandlerFunc) {
+	s.mount(Route{Pattern: pattern, Access: Public}, h)
+}
 
 // SignIn mounts a sign-in step: a staff session at any stage.
 func (s *Server) SignIn(pattern string, h HandlerFunc) {
@@ -51,7 +53,9 @@ func (s *Server) Console(pattern, perm string, h HandlerFunc) {
 }
 
 // Portal mounts a route for signed-in workers.
-func (s *Server) Portal(pattern string, h HandlerFunc) { s.mount(Route{Pattern: pattern, Access: Worker}, h) }
+func (s *Server) Portal(pattern string, h HandlerFunc) {
+	s.mount(Route{Pattern: pattern, Access: Worker}, h)
+}
 
 // APIRoute mounts a /api/v1 route for bearer-token clients holding perm, with its
 // OpenAPI description.
