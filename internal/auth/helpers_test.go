@@ -44,7 +44,7 @@ func (c *captureSender) lastCode(t *testing.T) string {
 }
 
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	db     *platform.DB
 	clock  *platform.FakeClock
 	keys   *platform.Keyring
@@ -58,7 +58,7 @@ type org struct {
 	path string
 }
 
-func newFixture(t *testing.T, db *platform.DB, cfg Config) *fixture {
+func newFixture(t testing.TB, db *platform.DB, cfg Config) *fixture {
 	t.Helper()
 	keys, err := platform.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
@@ -96,7 +96,9 @@ func (f *fixture) mustOrg(parent *org, name string) org {
 	return o
 }
 
-func sysCtx() context.Context { return platform.WithActor(context.Background(), platform.System("test")) }
+func sysCtx() context.Context {
+	return platform.WithActor(context.Background(), platform.System("test"))
+}
 
 // mustAccount creates an account through the store, as the shell would.
 func (f *fixture) mustAccount(o org, username string, role Role) *Account {
