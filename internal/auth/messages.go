@@ -49,6 +49,7 @@ var Messages = map[string][2]string{
 	"auth.err.self_edit":        {"不能对自己的账号进行此操作，请联系其他安全管理员", "You cannot do this to your own account: ask another security administrator"},
 	"auth.err.session_expired":  {"登录已超时，请重新登录", "Your session has ended: please sign in again"},
 	"auth.err.wrong_stage":      {"请按页面提示完成当前登录步骤", "Please finish the sign-in step shown on the page"},
+	"auth.err.stale":            {"该账号已被他人修改，请刷新页面后重新编辑", "Someone else changed this account: reload the page and edit again"},
 	"auth.err.account_disabled": {"该账号已停用", "This account is disabled"},
 
 	// Staff sign-in.

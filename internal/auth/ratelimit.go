@@ -61,6 +61,37 @@ func (s *Store) hitTx(ctx context.Context, tx *platform.Tx, bucket string, windo
 	return hits, time.Unix(start+secs, 0).UTC(), nil
 }
 
+// limit is one rate limit a sign-in step passes through.
+type limit struct {
+	bucket string
+	n      int
+	window time.Duration
+	key    string // catalogue key when exceeded; takes the seconds to wait
+}
+
+// gate counts the attempt against each limit; the first exceeded one refuses it,
+// with a login_attempts row.
+func (s *Store) gate(ctx context.Context, kind, subject, ip string, now time.Time, limits ...limit) error {
+	var refused error
+	err := s.db.InTx(ctx, func(tx *platform.Tx) error {
+		for _, l := range limits {
+			ok, wait, err := s.allowTx(ctx, tx, l.bucket, l.n, l.window, now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				refused = tooMany(l.key, wait)
+				return logAttempt(ctx, tx, kind, subject, 0, ip, false, "rate_limited", now)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return wrap("rate limit", err)
+	}
+	return refused
+}
+
 // tooMany is the error for a rate limit, with whole seconds to wait (at least 1).
 func tooMany(key string, wait time.Duration) error {
 	secs := int((wait + time.Second - 1) / time.Second)

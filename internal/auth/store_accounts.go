@@ -158,24 +158,29 @@ func validateAccountInput(in *AccountInput) error {
 	if k := CheckUsername(in.Username); k != "" {
 		v.Field("username", k)
 	}
-	if in.Name == "" {
-		v.Field("name", "auth.err.name_required")
-	} else if utf8.RuneCountInString(in.Name) > 50 {
-		v.Field("name", "auth.err.name_long")
-	}
-	if !in.Role.Valid() {
-		v.Field("role", "auth.err.role_invalid")
-	}
-	if in.OrgID == 0 {
-		v.Field("org_id", "auth.err.org_required")
-	}
-	if in.Locale != "" && in.Locale != "zh-CN" && in.Locale != "en" {
-		v.Field("locale", "auth.err.locale_invalid")
-	}
+	validateProfile(v, in.Name, in.Role, in.OrgID, in.Locale)
 	if k := CheckPassword(in.Username, in.Password); k != "" {
 		v.Field("password", k)
 	}
 	return v.OrNil()
+}
+
+// validateProfile checks the fields an account's create and edit forms share.
+func validateProfile(v *platform.Error, name string, role Role, orgID int64, locale string) {
+	if name == "" {
+		v.Field("name", "auth.err.name_required")
+	} else if utf8.RuneCountInString(name) > 50 {
+		v.Field("name", "auth.err.name_long")
+	}
+	if !role.Valid() {
+		v.Field("role", "auth.err.role_invalid")
+	}
+	if orgID == 0 {
+		v.Field("org_id", "auth.err.org_required")
+	}
+	if locale != "" && locale != "zh-CN" && locale != "en" {
+		v.Field("locale", "auth.err.locale_invalid")
+	}
 }
 
 // CreateAccount adds a staff account in an org the actor covers. The password is
@@ -400,4 +405,72 @@ func (s *Store) adminUpdate(ctx context.Context, id int64, keepSessions bool, ac
 			OrgID: acc.OrgID, OrgPath: acc.OrgPath, Summary: acc.Username + "：" + summary})
 	})
 	return wrap(action, err)
+}
+
+// AccountUpdate is the account edit form. Version is the one the form was drawn
+// from; a stale one is a conflict.
+type AccountUpdate struct {
+	Name    string
+	Role    Role
+	OrgID   int64
+	Locale  string
+	Version int64
+}
+
+// UpdateAccount changes an account's name, role, org or language. Both the old
+// and the new org must be in the actor's subtree; a change of role or org signs
+// the account out everywhere, so new rights apply at once.
+func (s *Store) UpdateAccount(ctx context.Context, id int64, in AccountUpdate) (*Account, error) {
+	actor := platform.ActorFrom(ctx)
+	if err := mayEditAccounts(actor); err != nil {
+		return nil, err
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	v := platform.Invalid()
+	validateProfile(v, in.Name, in.Role, in.OrgID, in.Locale)
+	if err := v.OrNil(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var acc *Account
+	err := s.db.InTx(ctx, func(tx *platform.Tx) error {
+		old, err := loadAccount(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		moved := old.Role != in.Role || old.OrgID != in.OrgID
+		if moved && actor.Kind == KindStaff && actor.AccountID == id {
+			return platform.Errorf(platform.CodeConflict, "auth.err.self_edit")
+		}
+		var path string
+		err = tx.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, in.OrgID).Scan(&path)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !actor.Covers(path)) {
+			return platform.Invalid().Field("org_id", "auth.err.org_not_found")
+		} else if err != nil {
+			return err
+		}
+		r, err := tx.Exec(ctx, `UPDATE accounts SET name = ?, role = ?, org_id = ?, locale = ?, updated_at = ?, version = version + 1
+			WHERE id = ? AND version = ?`, in.Name, string(in.Role), in.OrgID, in.Locale, now, id, in.Version)
+		if err != nil {
+			return err
+		}
+		if n, err := r.RowsAffected(); err != nil || n == 0 {
+			return platform.Errorf(platform.CodeConflict, "auth.err.stale")
+		}
+		if moved {
+			if err := endSessions(ctx, tx, id, false); err != nil {
+				return err
+			}
+		}
+		if acc, err = loadAccount(ctx, tx, actor, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, audit.Entry{Action: "account.update", EntityType: "account", EntityID: fmt.Sprint(id),
+			OrgID: acc.OrgID, OrgPath: acc.OrgPath, Summary: fmt.Sprintf("%s：%s（%s，%s）→ %s（%s，%s）",
+				old.Username, old.Name, old.Role, old.OrgName, acc.Name, acc.Role, acc.OrgName)})
+	})
+	if err != nil {
+		return nil, wrap("update account", err)
+	}
+	return acc, nil
 }

@@ -194,3 +194,52 @@ func TestChangePassword_Own(t *testing.T) {
 		}
 	})
 }
+
+func TestUpdateAccount_RoleChangeEndsSessions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		f := newFixture(t, db, Config{})
+		gulou, taijiang := f.mustOrg(&f.root, "鼓楼区总工会"), f.mustOrg(&f.root, "台江区总工会")
+		sec := f.mustAccount(gulou, "sec", RoleSecurity)
+		a := f.mustAccount(gulou, "fengyi", RoleClerk)
+		f.ready(a.ID, testSecret)
+		tok := f.signIn("fengyi", goodPassword).Token
+		ctx := f.staffCtx(sec)
+		_, err := f.s.UpdateAccount(ctx, a.ID, AccountUpdate{Name: "冯一", Role: RoleReviewer, OrgID: taijiang.id, Version: a.Version})
+		wantKey(t, err, "auth.err.org_not_found")
+		got, err := f.s.UpdateAccount(ctx, a.ID, AccountUpdate{Name: " 冯一 ", Role: RoleReviewer, OrgID: gulou.id, Locale: "en", Version: a.Version})
+		if err != nil || got.Name != "冯一" || got.Role != RoleReviewer || got.Locale != "en" || got.Version != a.Version+1 {
+			t.Fatalf("updated %+v %v", got, err)
+		}
+		_, err = f.s.LoadSession(context.Background(), tok)
+		wantNotFound(t, err) // new rights apply at once
+		_, err = f.s.UpdateAccount(ctx, a.ID, AccountUpdate{Name: "冯二", Role: RoleReviewer, OrgID: gulou.id, Version: a.Version})
+		wantKey(t, err, "auth.err.stale")
+		_, err = f.s.UpdateAccount(ctx, sec.ID, AccountUpdate{Name: "x", Role: RoleAdmin, OrgID: gulou.id, Version: sec.Version})
+		wantKey(t, err, "auth.err.self_edit")
+	})
+}
+
+func TestFindLoginAttempts_Scoped(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		f := newFixture(t, db, Config{})
+		ctx := context.Background()
+		gulou, taijiang := f.mustOrg(&f.root, "鼓楼区总工会"), f.mustOrg(&f.root, "台江区总工会")
+		citySec := f.mustAccount(f.root, "citysec", RoleSecurity)
+		auditor := f.mustAccount(gulou, "gaudit", RoleAuditor)
+		mine := f.mustAccount(gulou, "gclerk", RoleClerk)
+		f.mustAccount(taijiang, "tclerk", RoleClerk)
+		f.s.PasswordLogin(ctx, "gclerk", "Wrong#Pass1", "10.0.0.1", "ua")
+		f.s.PasswordLogin(ctx, "tclerk", "Wrong#Pass1", "10.0.0.1", "ua")
+		f.s.PasswordLogin(ctx, "ghost", "Wrong#Pass1", "10.0.0.1", "ua")
+		list, total, err := f.s.FindLoginAttempts(f.staffCtx(auditor), LoginAttemptFilter{})
+		if err != nil || total != 1 || list[0].AccountID != mine.ID || list[0].OK || list[0].Reason != "bad_password" {
+			t.Fatalf("district auditor sees %+v (%d) %v", list, total, err)
+		}
+		_, total, _ = f.s.FindLoginAttempts(f.staffCtx(citySec), LoginAttemptFilter{FailedOnly: true})
+		if total != 3 {
+			t.Fatalf("the city's security admin sees %d attempts, want 3 (with the unknown username)", total)
+		}
+		_, _, err = f.s.FindLoginAttempts(f.staffCtx(mine), LoginAttemptFilter{})
+		wantKey(t, err, "auth.err.forbidden")
+	})
+}

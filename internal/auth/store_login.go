@@ -273,37 +273,6 @@ func logAttempt(ctx context.Context, tx *platform.Tx, kind, subject string, acco
 	return nil
 }
 
-// limit is one rate limit a sign-in step passes through.
-type limit struct {
-	bucket string
-	n      int
-	window time.Duration
-	key    string // catalogue key when exceeded; takes the seconds to wait
-}
-
-// gate counts the attempt against each limit; the first exceeded one refuses it,
-// with a login_attempts row.
-func (s *Store) gate(ctx context.Context, kind, subject, ip string, now time.Time, limits ...limit) error {
-	var refused error
-	err := s.db.InTx(ctx, func(tx *platform.Tx) error {
-		for _, l := range limits {
-			ok, wait, err := s.allowTx(ctx, tx, l.bucket, l.n, l.window, now)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				refused = tooMany(l.key, wait)
-				return logAttempt(ctx, tx, kind, subject, 0, ip, false, "rate_limited", now)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return wrap("rate limit", err)
-	}
-	return refused
-}
-
 // pending is a staff session part-way through sign-in, with its account.
 type pending struct {
 	id    string
@@ -465,4 +434,83 @@ func (s *Store) ChangePassword(ctx context.Context, accountID int64, oldPassword
 	}
 	err = s.db.InTx(ctx, func(tx *platform.Tx) error { return changePasswordTx(ctx, tx, acc, hash, now) })
 	return wrap("change password", err)
+}
+
+// LoginAttempt is one row of the login attempt log.
+type LoginAttempt struct {
+	ID        int64
+	Kind      string // "password", "totp", "enrol", "password_change", "sms"
+	Subject   string // username as typed, or masked phone
+	AccountID int64  // 0 when no account matched
+	IP        string
+	OK        bool
+	Reason    string // e.g. "password_ok", "bad_password", "unknown_user,locked", "sms_wrong"
+	At        time.Time
+}
+
+// LoginAttemptFilter narrows FindLoginAttempts; zero fields do not filter.
+type LoginAttemptFilter struct {
+	AccountID  int64
+	Subject    string
+	FailedOnly bool
+	Since      time.Time
+	Until      time.Time
+	Limit      int // default 50, at most 500
+	Offset     int
+}
+
+// FindLoginAttempts lists the login attempt log, newest first, for security and
+// audit administrators: attempts on accounts in their subtree, and — for those at
+// the root of the tree — attempts that matched no account (unknown usernames,
+// workers' SMS sign-ins).
+func (s *Store) FindLoginAttempts(ctx context.Context, f LoginAttemptFilter) ([]LoginAttempt, int, error) {
+	actor := platform.ActorFrom(ctx)
+	if !Can(actor, PermAccountView) && !Can(actor, PermAuditView) {
+		return nil, 0, platform.Errorf(platform.CodeForbidden, "auth.err.forbidden")
+	}
+	lo, hi := platform.SubtreeRange(actor.OrgPath)
+	scope := `(o.path >= ? AND o.path < ?)`
+	if strings.Count(actor.OrgPath, "/") <= 2 { // the root org, or the system actor
+		scope = `(` + scope + ` OR l.account_id IS NULL)`
+	}
+	conds, args := []string{scope}, []any{lo, hi}
+	add := func(c string, v any) { conds, args = append(conds, c), append(args, v) }
+	if f.AccountID != 0 {
+		add("l.account_id = ?", f.AccountID)
+	}
+	if f.Subject != "" {
+		add("l.subject = ?", f.Subject)
+	}
+	if f.FailedOnly {
+		add("l.ok = ?", 0)
+	}
+	if !f.Since.IsZero() {
+		add("l.at >= ?", f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		add("l.at < ?", f.Until.UTC())
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	rows, err := s.db.Query(ctx, `SELECT l.id, l.kind, l.subject, COALESCE(l.account_id, 0), l.ip, l.ok, l.reason, l.at, COUNT(*) OVER ()
+		FROM login_attempts l LEFT JOIN accounts a ON a.id = l.account_id LEFT JOIN orgs o ON o.id = a.org_id
+		WHERE `+strings.Join(conds, " AND ")+` ORDER BY l.at DESC, l.id DESC LIMIT ? OFFSET ?`,
+		append(args, min(f.Limit, 500), max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("auth: find login attempts: %w", err)
+	}
+	defer rows.Close()
+	var out []LoginAttempt
+	total := 0
+	for rows.Next() {
+		var l LoginAttempt
+		var ok int
+		if err := rows.Scan(&l.ID, &l.Kind, &l.Subject, &l.AccountID, &l.IP, &ok, &l.Reason, &l.At, &total); err != nil {
+			return nil, 0, fmt.Errorf("auth: find login attempts: %w", err)
+		}
+		l.OK, l.At = ok != 0, l.At.UTC()
+		out = append(out, l)
+	}
+	return out, total, rows.Err()
 }
