@@ -31,7 +31,7 @@ func TestCreditCodeCheckChar_PublishedCodes(t *testing.T) {
 func TestValidateCreditCode(t *testing.T) {
 	tests := []struct {
 		name, in, want, msg string
-		args               []any
+		args                []any
 	}{
 		{"valid", "91110000600037341L", "91110000600037341L", "", nil},
 		{"lower case and spaces", " 9111 0000 6000 3734 1l ", "91110000600037341L", "", nil},

@@ -121,7 +121,7 @@ func SeedDemo(ctx context.Context, db *platform.DB, clock platform.Clock, grassr
 
 // seedTree writes the whole demo tree in tx and returns the city's id.
 func seedTree(ctx context.Context, tx *platform.Tx, now time.Time, grassroots int) (int64, error) {
-	rng := rand.New(rand.NewPCG(2026, 350100))
+	rng := newDemoRand()
 	city := &Org{Level: LevelCity}
 	if err := insertOrg(ctx, tx, now, city, "/", &Input{Name: "福州市总工会", AreaCode: demoCityCode,
 		ContactName: "办公室", ContactPhone: "0591-87500000"}); err != nil {
@@ -160,6 +160,9 @@ func seedTree(ctx context.Context, tx *platform.Tx, now time.Time, grassroots in
 		Summary: fmt.Sprintf("演示数据：1个市总工会、%d个县区总工会、%d个产业工会、%d个基层工会、%d个工会小组",
 			len(districts), len(industries), len(specs), groups)})
 }
+
+// newDemoRand is the seeded generator that makes the demo tree the same every time.
+func newDemoRand() *rand.Rand { return rand.New(rand.NewPCG(2026, 350100)) }
 
 // demoUnion is one generated grassroots union before it is written.
 type demoUnion struct {
@@ -291,12 +294,14 @@ func demoPhone(rng *rand.Rand) string {
 // GB 32100 check character.
 func demoCreditCode(rng *rand.Rand, kind, area string, seen map[string]bool) string {
 	for {
-		var body []byte
-		if rng.IntN(2) == 0 { // codes issued since 2015 start with MA
-			body = append(body, 'M', 'A')
+		// Older organisation codes are eight digits; those issued since 2015
+		// start with MA and use the whole alphabet.
+		alphabet, body := creditCharset[:10], []byte{}
+		if rng.IntN(2) == 0 {
+			alphabet, body = creditCharset, []byte("MA")
 		}
 		for len(body) < 8 {
-			body = append(body, creditCharset[rng.IntN(10+rng.IntN(2)*21)])
+			body = append(body, alphabet[rng.IntN(len(alphabet))])
 		}
 		body = append(body, orgCodeCheck(body))
 		first := kind + area + string(body)
@@ -344,19 +349,19 @@ func insertGrassroots(ctx context.Context, tx *platform.Tx, now time.Time, cityI
 		}
 		var sb strings.Builder
 		sb.WriteString(`INSERT INTO orgs (city_id, parent_id, level, name, area_code, path, depth, status,
-			employer_id, contact_name, contact_phone, created_at, updated_at, version) VALUES `)
-		args := make([]any, 0, len(chunk)*9)
+			employer_id, headcount, contact_name, contact_phone, created_at, updated_at, version) VALUES `)
+		args := make([]any, 0, len(chunk)*10)
 		for i, u := range chunk {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteString(`(?, ?, 'grassroots', ?, ?, '', 2, 'active', ?, ?, ?, ?, ?, 1)`)
+			sb.WriteString(`(?, ?, 'grassroots', ?, ?, '', 2, 'active', ?, ?, ?, ?, ?, ?, 1)`)
 			parent := districts[u.district]
 			if u.industry >= 0 {
 				parent = industries[u.industry]
 			}
 			args = append(args, cityID, parent.ID, u.name, demoDistricts[u.district].code,
-				empIDs[u.emp.Name], u.contactName, u.contactPhone, now, now)
+				empIDs[u.emp.Name], u.emp.Headcount, u.contactName, u.contactPhone, now, now)
 		}
 		if _, err := tx.Exec(ctx, sb.String(), args...); err != nil {
 			return fmt.Errorf("insert grassroots: %w", err)

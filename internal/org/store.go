@@ -175,18 +175,19 @@ type Stats struct {
 }
 
 // SubtreeStats counts the active orgs under path (inclusive) by level, in one
-// query over the (level, path) index.
+// index-only query over orgs_level_path; the headcount summed is the copy of each
+// employer's headcount the store keeps on its grassroots union.
 func (s *Store) SubtreeStats(ctx context.Context, path string) (Stats, error) {
 	var st Stats
 	if !validPath(path) || !platform.ActorFrom(ctx).Covers(path) {
 		return st, platform.NotFound
 	}
 	lo, hi := platform.SubtreeRange(path)
-	rows, err := s.db.Query(ctx, `SELECT o.level, COUNT(*), COALESCE(SUM(e.headcount), 0)
-		FROM orgs o LEFT JOIN employers e ON e.id = o.employer_id
-		WHERE o.level IN ('district', 'industry', 'grassroots', 'group')
-		AND o.path >= ? AND o.path < ? AND o.status = 'active'
-		GROUP BY o.level`, lo, hi)
+	// orgs_level_path (level, path, status, headcount) covers this: no row lookups.
+	rows, err := s.db.Query(ctx, `SELECT level, COUNT(*), COALESCE(SUM(headcount), 0) FROM orgs
+		WHERE level IN ('district', 'industry', 'grassroots', 'group')
+		AND path >= ? AND path < ? AND status = 'active'
+		GROUP BY level`, lo, hi)
 	if err != nil {
 		return st, fmt.Errorf("org: stats %s: %w", path, err)
 	}
@@ -390,7 +391,9 @@ func (s *Store) CreateRoot(ctx context.Context, in Input) (*Org, error) {
 // from in, then sets its path under parentPath. A root becomes its own city.
 func insertOrg(ctx context.Context, tx *platform.Tx, now time.Time, o *Org, parentPath string, in *Input) error {
 	o.Name, o.AreaCode, o.ContactName, o.ContactPhone = in.Name, in.AreaCode, in.ContactName, in.ContactPhone
+	var heads int64
 	if in.Employer != nil {
+		heads = in.Employer.Headcount
 		id, err := insertEmployer(ctx, tx, now, o.CityID, in.Employer)
 		if err != nil {
 			return err
@@ -398,10 +401,10 @@ func insertOrg(ctx context.Context, tx *platform.Tx, now time.Time, o *Org, pare
 		o.EmployerID = id
 	}
 	err := tx.QueryRow(ctx, `INSERT INTO orgs (city_id, parent_id, level, name, area_code, path, depth, status,
-		employer_id, contact_name, contact_phone, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, '', ?, 'active', ?, ?, ?, ?, ?, 1) RETURNING id`,
+		employer_id, headcount, contact_name, contact_phone, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, '', ?, 'active', ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
 		o.CityID, nullID(o.ParentID), string(o.Level), o.Name, o.AreaCode, o.Depth,
-		nullID(o.EmployerID), o.ContactName, o.ContactPhone, now, now).Scan(&o.ID)
+		nullID(o.EmployerID), heads, o.ContactName, o.ContactPhone, now, now).Scan(&o.ID)
 	if err != nil {
 		return fmt.Errorf("org: insert: %w", err)
 	}
@@ -460,9 +463,13 @@ func (s *Store) Update(ctx context.Context, id, version int64, in Input) (*Org, 
 		if err := saveEmployer(ctx, tx, now, o, in.Employer); err != nil {
 			return err
 		}
+		var heads int64
+		if in.Employer != nil {
+			heads = in.Employer.Headcount
+		}
 		res, err := tx.Exec(ctx, `UPDATE orgs SET name = ?, area_code = ?, contact_name = ?, contact_phone = ?,
-			employer_id = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-			in.Name, in.AreaCode, in.ContactName, in.ContactPhone, nullID(o.EmployerID), now, id, version)
+			employer_id = ?, headcount = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			in.Name, in.AreaCode, in.ContactName, in.ContactPhone, nullID(o.EmployerID), heads, now, id, version)
 		if err := mustAffect(res, err, "org.err.stale"); err != nil {
 			return err
 		}

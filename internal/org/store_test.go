@@ -116,6 +116,9 @@ func TestUpdate_ChangesAndAudits(t *testing.T) {
 		if o.Employer.ID != tr.g1.Employer.ID {
 			t.Fatal("the employer record should be edited, not replaced")
 		}
+		if st, _ := s.SubtreeStats(sys(), tr.gulou.Path); st.Headcount != 150+80 {
+			t.Fatalf("stats after the edit count %d heads, want 230", st.Headcount)
+		}
 		for _, a := range auditActions(t, db) {
 			if strings.HasPrefix(a, "org.update") {
 				if !strings.Contains(a, "职工人数：120 → 150") || !strings.Contains(a, "联系电话：已修改") || strings.Contains(a, "13800000000") {
