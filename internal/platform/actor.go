@@ -13,6 +13,7 @@ type Actor struct {
 	Name      string
 	Role      string
 	OrgID     int64
+	OrgName   string
 	OrgPath   string // materialised path of the actor's org, e.g. /1/12/
 	IP        string
 	RequestID string

@@ -10,16 +10,16 @@ import (
 
 // Config is the whole of zhijia's configuration, from flags and ZHIJIA_* variables.
 type Config struct {
-	Addr           string
-	DB             string // postgres:// URL or SQLite file path; empty means DataDir/zhijia.db
-	DataDir        string
-	KeyFile        string // empty means DataDir/zhijia.key
-	BaseURL        string
-	Demo           bool
-	DemoOrgs       int
+	Addr               string
+	DB                 string // postgres:// URL or SQLite file path; empty means DataDir/zhijia.db
+	DataDir            string
+	KeyFile            string // empty means DataDir/zhijia.key
+	BaseURL            string
+	Demo               bool
+	DemoOrgs           int
 	PasswordMaxAgeDays int
-	PasswordMaxAge time.Duration
-	SessionIdle    time.Duration
+	PasswordMaxAge     time.Duration
+	SessionIdle        time.Duration
 }
 
 // Env names each setting; the README's table is drawn from it.

@@ -41,7 +41,9 @@ func Errorf(code Code, key string, args ...any) *Error {
 }
 
 // Invalid starts a validation error; add fields with Field.
-func Invalid() *Error { return &Error{Code: CodeInvalid, Message: "err.invalid", Fields: map[string]string{}} }
+func Invalid() *Error {
+	return &Error{Code: CodeInvalid, Message: "err.invalid", Fields: map[string]string{}}
+}
 
 // Field records a message for one field.
 func (e *Error) Field(name, key string) *Error {

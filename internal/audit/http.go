@@ -1,0 +1,107 @@
+package audit
+
+import (
+	"embed"
+	"fmt"
+	"net/http"
+	"time"
+
+	"zhijia/internal/platform"
+	"zhijia/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Handlers serves the audit log pages.
+type Handlers struct {
+	db    *platform.DB
+	clock platform.Clock
+}
+
+// Mount adds the audit routes and menu entry to the shell.
+func Mount(s *web.Server, db *platform.DB, clock platform.Clock) {
+	h := &Handlers{db: db, clock: clock}
+	s.Catalog.Add(Messages)
+	s.AddPages("audit", templates, "templates")
+	s.AddMenu(web.MenuItem{Group: "menu.system", Label: "audit.menu", Href: "/console/audit", Perm: "audit.view", Order: 900})
+	s.Console("GET /console/audit", "audit.view", h.list)
+}
+
+type listView struct {
+	Rows    []Row
+	Q       web.ListQuery
+	P       web.Pager
+	Actions []string
+	Errors  map[string]string
+	L       *web.Localizer
+}
+
+func (h *Handlers) list(c *web.Ctx) error {
+	q := c.ParseList("at")
+	f, errs := parseFilter(q)
+	f.Limit, f.Offset = q.Limit(), q.Offset()
+	var rows []Row
+	total := 0
+	if len(errs) == 0 {
+		var err error
+		if rows, total, err = Find(c.R.Context(), h.db, f); err != nil {
+			return err
+		}
+	}
+	if q.Export && len(errs) == 0 {
+		if !c.Server().Can(c.Actor, "audit.export") {
+			return platform.Errorf(platform.CodeForbidden, "err.forbidden")
+		}
+		return h.export(c, rows, total)
+	}
+	actions, err := Actions(c.R.Context(), h.db)
+	if err != nil {
+		return err
+	}
+	v := &listView{Rows: rows, Q: q, P: q.Pager("/console/audit", total), Actions: actions, Errors: errs, L: c.L}
+	return c.RenderPage(http.StatusOK, "audit/console/list", &web.Page{Title: c.T("audit.title"),
+		Crumbs: []web.Crumb{{Label: c.T("menu.system")}, {Label: c.T("audit.title")}}, Data: v})
+}
+
+// parseFilter reads the form; dates are days in Asia/Shanghai.
+func parseFilter(q web.ListQuery) (Filter, map[string]string) {
+	f := Filter{Actor: q.Get("actor"), Action: q.Get("action"), Under: q.Get("under")}
+	errs := map[string]string{}
+	day := func(name string) time.Time {
+		s := q.Get(name)
+		if s == "" {
+			return time.Time{}
+		}
+		t, err := time.ParseInLocation("2006-01-02", s, platform.Shanghai)
+		if err != nil {
+			errs[name] = "audit.err.date"
+		}
+		return t
+	}
+	f.From = day("from")
+	if to := day("to"); !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1)
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		errs["to"] = "audit.err.range"
+	}
+	return f, errs
+}
+
+func (h *Handlers) export(c *web.Ctx, rows []Row, total int) error {
+	now := h.clock.Now()
+	err := RecordTx(c.R.Context(), h.db, now, Entry{Action: "audit.export", EntityType: "audit_log",
+		Summary: fmt.Sprintf("导出审计日志 %d 条 filter=%s", total, c.R.URL.RawQuery)})
+	if err != nil {
+		return err
+	}
+	head := []string{c.T("audit.col.at"), c.T("audit.col.actor"), c.T("audit.col.org"), c.T("audit.col.action"),
+		c.T("audit.col.entity"), c.T("audit.col.summary"), c.T("audit.col.ip"), c.T("audit.col.request"), c.T("audit.col.hash")}
+	out := make([][]any, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, []any{r.At, r.ActorName, r.OrgPath, r.Action, r.EntityType + " " + r.EntityID,
+			r.Summary, r.IP, r.RequestID, r.Hash})
+	}
+	return c.ExportXLSX(c.T("audit.title"), head, out)
+}
