@@ -31,16 +31,20 @@ type queryer interface {
 	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
-const selectOrg = `SELECT o.id, o.city_id, o.parent_id, o.level, o.name, o.area_code, o.path, o.depth,
+// orgColumns and orgFrom read an org with its employer; scanOrg reads the row.
+const (
+	orgColumns = `o.id, o.city_id, o.parent_id, o.level, o.name, o.area_code, o.path, o.depth,
 	o.status, o.employer_id, o.contact_name, o.contact_phone, o.created_at, o.updated_at, o.closed_at,
 	o.version, e.id, e.city_id, e.name, e.credit_code, e.headcount, e.address, e.lng, e.lat,
-	e.created_at, e.updated_at
-	FROM orgs o LEFT JOIN employers e ON e.id = o.employer_id`
+	e.created_at, e.updated_at`
+	orgFrom   = ` FROM orgs o LEFT JOIN employers e ON e.id = o.employer_id`
+	selectOrg = `SELECT ` + orgColumns + orgFrom
+)
 
 type scanner interface{ Scan(dest ...any) error }
 
-// scanOrg reads one row of selectOrg (plus any extra trailing columns).
-func scanOrg(r scanner, extra ...any) (*Org, error) {
+// scanOrg reads one row of orgColumns.
+func scanOrg(r scanner) (*Org, error) {
 	var (
 		o                   Org
 		parentID, empID     sql.NullInt64
@@ -54,7 +58,7 @@ func scanOrg(r scanner, extra ...any) (*Org, error) {
 	dest := []any{&o.ID, &o.CityID, &parentID, &level, &o.Name, &o.AreaCode, &o.Path, &o.Depth,
 		&status, &empID, &o.ContactName, &o.ContactPhone, &o.CreatedAt, &o.UpdatedAt, &closedAt,
 		&o.Version, &eID, &eCity, &eName, &eCode, &eHead, &eAddr, &eLng, &eLat, &eCreated, &eUpdated}
-	if err := r.Scan(append(dest, extra...)...); err != nil {
+	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}
 	o.ParentID, o.EmployerID = parentID.Int64, empID.Int64
@@ -275,7 +279,7 @@ func (s *Store) Find(ctx context.Context, f Filter) ([]Org, int, error) {
 	}
 	limit = min(limit, 1000)
 	cond := strings.Join(where, " AND ")
-	rows, err := s.db.Query(ctx, strings.Replace(selectOrg, "SELECT ", "SELECT COUNT(*) OVER (), ", 1)+
+	rows, err := s.db.Query(ctx, `SELECT COUNT(*) OVER (), `+orgColumns+orgFrom+
 		` WHERE `+cond+` ORDER BY `+col+dir+`, o.id`+dir+` LIMIT ? OFFSET ?`,
 		append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
@@ -295,7 +299,7 @@ func (s *Store) Find(ctx context.Context, f Filter) ([]Org, int, error) {
 		return nil, 0, fmt.Errorf("org: find: %w", err)
 	}
 	if len(out) == 0 && f.Offset > 0 { // past the end: the window gave no count
-		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM orgs o LEFT JOIN employers e ON e.id = o.employer_id WHERE `+cond, args...).Scan(&total)
+		err = s.db.QueryRow(ctx, `SELECT COUNT(*)`+orgFrom+` WHERE `+cond, args...).Scan(&total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("org: find count: %w", err)
 		}
@@ -511,33 +515,4 @@ func infoOf(p *Org) *parentInfo {
 
 func creditCodeTaken() error {
 	return platform.Errorf(platform.CodeConflict, "org.err.credit_code_taken").Field("credit_code", "org.err.credit_code_taken")
-}
-
-// mustAffect turns "no row matched a guarded update" into a conflict with key.
-func mustAffect(res sql.Result, err error, key string) error {
-	if err != nil {
-		return fmt.Errorf("org: guarded update: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("org: rows affected: %w", err)
-	}
-	if n == 0 {
-		return platform.Errorf(platform.CodeConflict, key)
-	}
-	return nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -249,4 +250,33 @@ func deleteErr(id int64, err error) error {
 		return platform.Errorf(platform.CodeConflict, "org.err.delete_in_use")
 	}
 	return fmt.Errorf("org: delete %d: %w", id, err)
+}
+
+// mustAffect turns "no row matched a guarded update" into a conflict with key.
+func mustAffect(res sql.Result, err error, key string) error {
+	if err != nil {
+		return fmt.Errorf("org: guarded update: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("org: rows affected: %w", err)
+	}
+	if n == 0 {
+		return platform.Errorf(platform.CodeConflict, key)
+	}
+	return nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
