@@ -132,8 +132,9 @@ func errSessionGone() error {
 
 // LoadSession finds the live session for a cookie token with its actor, in one
 // indexed query: it is on every request's path. Expired, idle and unknown sessions,
-// and those of disabled accounts, are platform.NotFound. last_seen_at is written
-// only when it is more than a minute old.
+// and those of disabled accounts, are platform.NotFound. A session still signing
+// in (Stage not full) comes with an actor without a role, so it can do nothing.
+// last_seen_at is written only when it is more than a minute old.
 func (s *Store) LoadSession(ctx context.Context, token string) (*platform.Session, error) {
 	if token == "" {
 		return nil, platform.NotFound
@@ -161,6 +162,9 @@ func (s *Store) LoadSession(ctx context.Context, token string) (*platform.Sessio
 		return nil, fmt.Errorf("auth: load session: %w", err)
 	}
 	a.Kind = ses.Kind
+	if ses.Stage != platform.StageFull {
+		a.Role = "" // half signed in: a name to greet, no rights
+	}
 	if now.Sub(lastSeen) > touchAfter {
 		if _, err := s.db.Exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, id); err != nil {
 			return nil, fmt.Errorf("auth: touch session: %w", err)

@@ -79,8 +79,8 @@ func TestPasswordLogin_EnrolledNeedsCode(t *testing.T) {
 			t.Fatalf("a totp-stage session cannot enrol: %v", err)
 		}
 		ses, _ := f.s.LoadSession(ctx, res.Token)
-		if ses == nil || ses.Stage != platform.StageTOTP {
-			t.Fatalf("half-signed-in session must load with its stage, got %+v", ses)
+		if ses == nil || ses.Stage != platform.StageTOTP || ses.Actor.Name != "测试lisi" || Can(ses.Actor, PermOrgView) {
+			t.Fatalf("half-signed-in session must load with its stage and no rights, got %+v", ses)
 		}
 		full, err := f.s.VerifyTOTP(ctx, res.Token, TOTPCode(testSecret, f.clock.Now()))
 		if err != nil || full.Stage != platform.StageFull {
