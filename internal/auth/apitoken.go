@@ -119,11 +119,11 @@ func (s *Store) AuthenticateToken(ctx context.Context, plain string) (*platform.
 	a := &platform.Actor{Kind: KindAPI}
 	var id int64
 	var lastUsed sql.NullTime
-	err := s.db.QueryRow(ctx, `SELECT t.id, t.last_used_at, ac.id, ac.name, ac.role, ac.org_id, o.path, ac.locale
+	err := s.db.QueryRow(ctx, `SELECT t.id, t.last_used_at, ac.id, ac.name, ac.role, ac.org_id, o.name, o.path, ac.locale
 		FROM api_tokens t JOIN accounts ac ON ac.id = t.account_id JOIN orgs o ON o.id = ac.org_id
 		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
 			AND ac.status = 'active'`, hashToken(plain), now).Scan(&id, &lastUsed,
-		&a.AccountID, &a.Name, &a.Role, &a.OrgID, &a.OrgPath, &a.Locale)
+		&a.AccountID, &a.Name, &a.Role, &a.OrgID, &a.OrgName, &a.OrgPath, &a.Locale)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errTokenInvalid()
 	}

@@ -26,7 +26,7 @@ func TestAPIToken_AuthenticateAndRevoke(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if actor.Kind != KindAPI || actor.AccountID != a.ID || actor.Role != "admin" || actor.OrgPath != district.path {
+		if actor.Kind != KindAPI || actor.AccountID != a.ID || actor.Role != "admin" || actor.OrgPath != district.path || actor.OrgName != "仓山区总工会" {
 			t.Fatalf("actor %+v", actor)
 		}
 		if !Can(actor, PermOrgEdit) || Can(actor, PermAccountEdit) {

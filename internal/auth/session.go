@@ -146,7 +146,7 @@ func (s *Store) LoadSession(ctx context.Context, token string) (*platform.Sessio
 	var lastSeen time.Time
 	err := s.db.QueryRow(ctx, `SELECT s.kind, s.stage, s.csrf, s.last_seen_at,
 			COALESCE(ac.id, 0), COALESCE(w.id, 0), COALESCE(ac.name, w.name, ''), COALESCE(ac.role, ''),
-			o.id, o.path, COALESCE(ac.locale, w.locale, '')
+			o.id, o.name, o.path, COALESCE(ac.locale, w.locale, '')
 		FROM sessions s
 		LEFT JOIN accounts ac ON ac.id = s.account_id
 		LEFT JOIN workers w ON w.id = s.worker_id
@@ -154,7 +154,7 @@ func (s *Store) LoadSession(ctx context.Context, token string) (*platform.Sessio
 		WHERE s.id = ? AND s.expires_at > ? AND s.last_seen_at > ?
 			AND (s.kind = 'worker' OR ac.status = 'active')`,
 		id, now, now.Add(-s.cfg.SessionIdle)).Scan(&ses.Kind, &ses.Stage, &ses.CSRF, &lastSeen,
-		&a.AccountID, &a.WorkerID, &a.Name, &a.Role, &a.OrgID, &a.OrgPath, &a.Locale)
+		&a.AccountID, &a.WorkerID, &a.Name, &a.Role, &a.OrgID, &a.OrgName, &a.OrgPath, &a.Locale)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, platform.NotFound
 	}
@@ -207,8 +207,8 @@ func (s *Store) Logout(ctx context.Context, token string) error {
 // request has one (sign-in, sign-out). IP and request id come from ctx's actor.
 func staffActor(ctx context.Context, tx *platform.Tx, accountID int64) (*platform.Actor, error) {
 	a := &platform.Actor{Kind: KindStaff, AccountID: accountID}
-	err := tx.QueryRow(ctx, `SELECT a.name, a.role, a.org_id, o.path, a.locale FROM accounts a
-		JOIN orgs o ON o.id = a.org_id WHERE a.id = ?`, accountID).Scan(&a.Name, &a.Role, &a.OrgID, &a.OrgPath, &a.Locale)
+	err := tx.QueryRow(ctx, `SELECT a.name, a.role, a.org_id, o.name, o.path, a.locale FROM accounts a
+		JOIN orgs o ON o.id = a.org_id WHERE a.id = ?`, accountID).Scan(&a.Name, &a.Role, &a.OrgID, &a.OrgName, &a.OrgPath, &a.Locale)
 	if err != nil {
 		return nil, fmt.Errorf("auth: actor %d: %w", accountID, err)
 	}

@@ -21,7 +21,7 @@ func TestLoadSession_ActorWithOrgPath(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := platform.Actor{Kind: KindStaff, AccountID: a.ID, Name: "测试gulou", Role: "admin", OrgID: district.id,
-			OrgPath: district.path}
+			OrgName: "鼓楼区总工会", OrgPath: district.path}
 		if *ses.Actor != want || ses.Kind != KindStaff || ses.Stage != platform.StageFull || len(ses.CSRF) != 64 {
 			t.Fatalf("session %+v actor %+v", ses, *ses.Actor)
 		}

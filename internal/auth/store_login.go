@@ -33,7 +33,7 @@ type loginAccount struct {
 
 func (a *loginAccount) actor(ctx context.Context, ip string) *platform.Actor {
 	act := &platform.Actor{Kind: KindStaff, AccountID: a.ID, Name: a.Name, Role: string(a.Role),
-		OrgID: a.OrgID, OrgPath: a.OrgPath, Locale: a.Locale, IP: ip}
+		OrgID: a.OrgID, OrgName: a.OrgName, OrgPath: a.OrgPath, Locale: a.Locale, IP: ip}
 	if c := platform.ActorFrom(ctx); c != nil {
 		act.RequestID = c.RequestID
 		if act.IP == "" {
