@@ -100,7 +100,7 @@ func (p *pageSet) addPages(prefix string, fsys fs.FS, dir string) {
 		for _, l := range p.layouts {
 			template.Must(t.New(l.name).Parse(l.text))
 		}
-		template.Must(t.New(file).Parse(string(b)))
+		template.Must(t.Parse(string(b)))
 		name := prefix + "/" + strings.TrimSuffix(strings.TrimPrefix(file, dir+"/"), ".html")
 		p.mu.Lock()
 		p.pages[name] = t
