@@ -24,6 +24,7 @@ func Mount(s *web.Server, db *platform.DB, clock platform.Clock) {
 	h := &Handlers{db: db, clock: clock}
 	s.Catalog.Add(Messages)
 	s.AddPages("audit", templates, "templates")
+	s.Sample("audit/console/list", &listView{})
 	s.AddMenu(web.MenuItem{Group: "menu.system", Label: "audit.menu", Href: "/console/audit", Perm: "audit.view", Order: 900})
 	s.Console("GET /console/audit", "audit.view", h.list)
 }

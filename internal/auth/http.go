@@ -26,6 +26,10 @@ func Mount(s *web.Server, store *Store, demo []DemoAccount) {
 	h := &Handlers{store: store, demo: demo}
 	s.Catalog.Add(Messages)
 	s.AddPages("auth", templates, "templates")
+	for _, p := range []string{"login", "totp", "enrol", "password"} {
+		s.Sample("auth/auth/"+p, &signInView{})
+	}
+	s.Sample("auth/portal/login", &signInView{})
 	s.Public("GET /login", h.loginForm)
 	s.Public("POST /login", h.login)
 	s.SignIn("GET /login/next", h.next)

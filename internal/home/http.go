@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"zhijia/internal/org"
+	"zhijia/internal/platform"
 	"zhijia/internal/web"
 )
 
@@ -23,6 +24,10 @@ func Mount(s *web.Server, orgs *org.Store) {
 	h := &Handlers{orgs: orgs}
 	s.Catalog.Add(Messages)
 	s.AddPages("home", templates, "templates")
+	s.Sample("home/console/index", consoleView{})
+	for _, p := range []string{"index", "services", "learning", "me"} {
+		s.Sample("home/portal/"+p, &platform.Actor{})
+	}
 	s.Public("GET /{$}", h.root)
 	s.Console("GET /console", "", h.console)
 	s.Portal("GET /portal", h.portal)

@@ -42,13 +42,15 @@ func (s *Server) errorPage(c *Ctx, e *platform.Error) {
 	if e.Code == platform.CodeInternal {
 		msg = c.T("err.internal", requestID(c.R))
 	}
-	data := struct {
-		Status  int
-		Message string
-	}{status, msg}
-	if err := c.Render(status, "shell/error", data); err != nil {
+	if err := c.Render(status, "shell/error", ErrorView{status, msg}); err != nil {
 		http.Error(c.W, msg, status)
 	}
+}
+
+// ErrorView is the error page's data.
+type ErrorView struct {
+	Status  int
+	Message string
 }
 
 // Problem is an RFC 9457 problem document with the fields that were wrong.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -38,11 +39,14 @@ type pageSet struct {
 	mu      sync.RWMutex
 	layouts []layoutFile
 	pages   map[string]*template.Template
+	samples map[string]any
 }
 
 type layoutFile struct{ name, text string }
 
-func newPageSet() *pageSet { return &pageSet{pages: map[string]*template.Template{}} }
+func newPageSet() *pageSet {
+	return &pageSet{pages: map[string]*template.Template{}, samples: map[string]any{}}
+}
 
 var funcs = template.FuncMap{
 	"shanghai": func(t time.Time) string {
@@ -214,4 +218,23 @@ func sortedMenu(in []MenuItem) []MenuItem {
 		}
 	}
 	return out
+}
+
+// Sample registers the zero value of a page's view type, for the test that renders
+// every page with empty data.
+func (s *Server) Sample(page string, zero any) {
+	s.pages.mu.Lock()
+	s.pages.samples[page] = zero
+	s.pages.mu.Unlock()
+}
+
+// RenderForTest renders a page with its registered zero view (or nil) and an empty
+// actor, for the test that every template copes with empty data.
+func (s *Server) RenderForTest(w http.ResponseWriter, r *http.Request, name string) error {
+	c := s.newCtx(w, r, Route{})
+	c.Actor = &platform.Actor{}
+	s.pages.mu.RLock()
+	data := s.pages.samples[name]
+	s.pages.mu.RUnlock()
+	return c.RenderPage(http.StatusOK, name, &Page{Data: data})
 }

@@ -64,6 +64,7 @@ func New(d Deps) *Server {
 		secure:  strings.HasPrefix(d.Config.BaseURL, "https://"),
 	}
 	s.pages.addLayouts(assets)
+	s.Sample("shell/error", ErrorView{})
 	s.mountShell()
 	return s
 }
