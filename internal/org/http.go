@@ -30,6 +30,10 @@ func Mount(s *web.Server, store *Store) {
 	h := &Handlers{store: store}
 	s.Catalog.Add(Messages)
 	s.AddPages("org", templates, "templates")
+	for page, zero := range map[string]any{"tree": &treeView{}, "list": &listView{}, "show": &detailView{},
+		"form": &formView{}, "move": &moveView{}, "close": &closeView{}} {
+		s.Sample("org/console/"+page, zero)
+	}
 	s.AddMenu(
 		web.MenuItem{Group: "org.menu_group", Label: "org.menu.tree", Href: "/console/orgs/tree", Perm: "org.view", Order: 100},
 		web.MenuItem{Group: "org.menu_group", Label: "org.menu.list", Href: "/console/orgs", Perm: "org.view", Order: 110},
@@ -139,13 +143,20 @@ func (h *Handlers) tree(c *web.Ctx) error {
 // grassroots count and headcount.
 func (s *Store) treeOf(ctx context.Context, root *Org) (TreeNode, error) {
 	node := TreeNode{Org: *root, Expandable: root.Level != LevelGroup}
-	all, total, err := s.Find(ctx, Filter{Under: root.Path, Sort: "path", Limit: inlineMax + 1})
+	lo, hi := platform.SubtreeRange(root.Path)
+	var size int // orgs in the subtree, counted up to inlineMax+1 on the path index
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 AS one FROM orgs WHERE path >= ? AND path < ? LIMIT ?) sub`,
+		lo, hi, inlineMax+1).Scan(&size)
 	if err != nil {
-		return node, err
+		return node, fmt.Errorf("org: tree %d: %w", root.ID, err)
 	}
 	var kids []Org
 	byParent := map[int64][]Org{}
-	if total <= inlineMax {
+	if size <= inlineMax {
+		all, _, err := s.Find(ctx, Filter{Under: root.Path, Sort: "path", Limit: inlineMax})
+		if err != nil {
+			return node, err
+		}
 		for _, o := range all {
 			byParent[o.ParentID] = append(byParent[o.ParentID], o)
 		}
@@ -223,6 +234,7 @@ type listView struct {
 	Q      web.ListQuery
 	P      web.Pager
 	Levels []Level
+	Under  *Org // the subtree the list is narrowed to, if any
 }
 
 func (h *Handlers) list(c *web.Ctx) error {
@@ -234,6 +246,17 @@ func (h *Handlers) list(c *web.Ctx) error {
 	if st := Status(q.Get("status")); st == StatusActive || st == StatusClosed {
 		f.Status = st
 	}
+	var under *Org
+	if u := q.Get("under"); u != "" {
+		id, err := strconv.ParseInt(u, 10, 64)
+		if err != nil {
+			return platform.NotFound
+		}
+		if under, err = h.store.Get(c.R.Context(), id); err != nil {
+			return err
+		}
+		f.Under = under.Path
+	}
 	if q.Export {
 		return h.export(c, f)
 	}
@@ -241,7 +264,7 @@ func (h *Handlers) list(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := &listView{Rows: rows, Q: q, P: q.Pager("/console/orgs", total), Levels: Levels}
+	v := &listView{Rows: rows, Q: q, P: q.Pager("/console/orgs", total), Levels: Levels, Under: under}
 	return c.RenderPage(http.StatusOK, "org/console/list", &web.Page{Title: c.T("org.list.title"),
 		Crumbs: []web.Crumb{{Label: c.T("org.menu_group")}, {Label: c.T("org.menu.list")}}, Data: v})
 }
@@ -304,9 +327,13 @@ func exportRow(c *web.Ctx, o *Org, names map[int64]string) []any {
 
 // ---- detail ----
 
+// detailChildren caps the children the detail page lists; the rest are a link away.
+const detailChildren = 50
+
 type detailView struct {
 	Org        *Org
 	Children   []Org
+	More       int // children not listed
 	History    []HistoryEntry
 	CanEdit    bool // edit and add a child
 	CanAdd     bool // some level fits under this org and it is active
@@ -344,7 +371,9 @@ func (h *Handlers) renderDetail(c *web.Ctx, id int64, status int, alert string) 
 		return err
 	}
 	edit := can(c, "org.edit")
-	v := &detailView{Org: o, Children: kids, History: hist, CanEdit: edit,
+	more := max(len(kids)-detailChildren, 0)
+	kids = kids[:len(kids)-more]
+	v := &detailView{Org: o, Children: kids, More: more, History: hist, CanEdit: edit,
 		CanAdd:    edit && o.Status == StatusActive && len(childLevels(o.Level)) > 0,
 		CanChange: edit && o.Path != c.Actor.OrgPath, Alert: alert, AlertError: alert != ""}
 	return c.RenderPage(status, "org/console/show", &web.Page{Title: o.Name, Crumbs: crumbs(c, ancestors, o), Data: v})

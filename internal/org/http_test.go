@@ -3,7 +3,6 @@ package org_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -44,7 +43,8 @@ type env struct {
 
 func sys() context.Context { return platform.WithActor(context.Background(), platform.System("test")) }
 
-func newEnv(t *testing.T, db *platform.DB) *env {
+// newApp is the app on db with no org yet.
+func newApp(t *testing.T, db *platform.DB) *env {
 	t.Helper()
 	keys, err := platform.NewKeyring([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
@@ -54,6 +54,12 @@ func newEnv(t *testing.T, db *platform.DB) *env {
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	e.app = app.New(platform.Config{BaseURL: "http://example.com"}, db, keys, e.clock, quiet)
 	e.h = e.app.Server().Handler()
+	return e
+}
+
+func newEnv(t *testing.T, db *platform.DB) *env {
+	t.Helper()
+	e := newApp(t, db)
 	s, ctx := e.app.Orgs, sys()
 	must := func(o *org.Org, err error) *org.Org {
 		t.Helper()
@@ -225,6 +231,33 @@ func TestTree_RootAndReRoot(t *testing.T) {
 		wantStatus(t, staffer.get("/console/orgs/tree?root="+id(e.taijiang)), http.StatusNotFound)
 		body = wantStatus(t, staffer.get("/console/orgs/tree"), http.StatusOK)
 		wantNotIn(t, body, "台江区总工会", `tree?root=`+id(e.city))
+	})
+}
+
+func TestTree_BigSubtreeShowsChildrenOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		e := newApp(t, db)
+		demo, err := org.SeedDemo(context.Background(), db, e.clock, 300)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.staff(auth.RoleAdmin, demo.City)
+		body := wantStatus(t, c.get("/console/orgs/tree"), http.StatusOK)
+		// 13 districts and 30 industries under the open root; no grassroots union.
+		if n := strings.Count(body, "<details"); n != 1+13+30 {
+			t.Errorf("%d <details>, want the root and its 43 children", n)
+		}
+		wantIn(t, body, "<b>300</b>", "鼓楼区总工会", "tree?root="+fmt.Sprint(demo.Districts["350102"]))
+		wantNotIn(t, body, "有限公司工会")
+		gulou := fmt.Sprint(demo.Districts["350102"])
+		body = wantStatus(t, c.get("/console/orgs/tree?root="+gulou), http.StatusOK)
+		wantIn(t, body, "有限公司", "福州市总工会")
+		body = wantStatus(t, c.get("/console/orgs/"+gulou), http.StatusOK)
+		if strings.Count(body, "<tr") > 51 && !strings.Contains(body, "/console/orgs?under="+gulou) {
+			t.Errorf("a long list of children must be cut short with a link to the rest")
+		}
+		body = wantStatus(t, c.get("/console/orgs?under="+gulou+"&level=district"), http.StatusOK)
+		wantIn(t, body, "鼓楼区总工会", "共 1 条", `name="under" value="`+gulou+`"`)
 	})
 }
 
@@ -429,57 +462,8 @@ func TestCloseAndDelete_RefusalsOnPage(t *testing.T) {
 	})
 }
 
-// problem decodes a problem+json answer.
-func problem(t *testing.T, w *httptest.ResponseRecorder, status int) web.Problem {
-	t.Helper()
-	if w.Code != status || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/problem+json") {
-		t.Fatalf("got %d %s, want %d problem+json: %s", w.Code, w.Header().Get("Content-Type"), status, w.Body.String())
-	}
-	var p web.Problem
-	if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func TestAPI_ListGetCreate(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
-		e := newEnv(t, db)
-		c := e.staff(auth.RoleClerk, e.gulou.ID)
-		w := c.get("/api/v1/orgs?level=grassroots")
-		var list org.OrgList
-		if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &list) != nil {
-			t.Fatalf("list: %d %s", w.Code, w.Body.String())
-		}
-		if list.Total != 1 || len(list.Items) != 1 || list.Items[0].ID != e.g1.ID || list.Items[0].ContactPhone != "138****8000" {
-			t.Fatalf("list: %+v", list)
-		}
-		wantIn(t, w.Body.String(), `"credit_code":"`+e.g1.Employer.CreditCode+`"`, `"contact_phone":"138****8000"`, `"parent_id":`+id(e.gulou))
-		w = c.get("/api/v1/orgs/" + id(e.g1))
-		wantIn(t, wantStatus(t, w, http.StatusOK), `"name":"福州鑫华电子有限公司工会委员会"`, `"headcount":120`)
-		wantIn(t, wantStatus(t, c.get("/api/v1/orgs/"+id(e.gulou)+"/stats"), http.StatusOK), `"grassroots":1`, `"headcount":120`)
-		if p := problem(t, c.get("/api/v1/orgs/"+id(e.g3)), http.StatusNotFound); p.Code != "not_found" {
-			t.Fatalf("problem: %+v", p)
-		}
-		problem(t, c.get("/api/v1/orgs?level=planet"), http.StatusUnprocessableEntity)
-		p := problem(t, c.postJSON("/api/v1/orgs", `{"parent_id":`+id(e.gulou)+`,"level":"grassroots","name":"闽江机械工会",
-			"employer_name":"福州闽江机械有限公司","credit_code":"91350102MA2YQ0O1X5","headcount":10}`), http.StatusUnprocessableEntity)
-		if len(p.Errors) != 1 || p.Errors[0].Field != "credit_code" || p.Errors[0].Message == "" || !strings.Contains(p.Detail, "第15位") {
-			t.Fatalf("problem: %+v", p)
-		}
-		w = c.postJSON("/api/v1/orgs", `{"parent_id":`+id(e.gulou)+`,"level":"grassroots","name":"闽江机械工会",
-			"employer_name":"福州闽江机械有限公司","credit_code":"`+creditCode(t, "350102", 9)+`","headcount":10,"lng":119.3,"lat":26.1}`)
-		var made org.OrgJSON
-		if w.Code != http.StatusCreated || json.Unmarshal(w.Body.Bytes(), &made) != nil || made.Employer == nil || *made.Employer.Lng != 119.3 {
-			t.Fatalf("create: %d %s", w.Code, w.Body.String())
-		}
-		reviewer := e.staff(auth.RoleReviewer, e.gulou.ID)
-		problem(t, reviewer.postJSON("/api/v1/orgs", `{"parent_id":1,"level":"group","name":"x"}`), http.StatusForbidden)
-	})
-}
-
-// TestPages_RenderEmpty draws every org page with a zero Page, as the global
-// template test will.
+// TestPages_RenderEmpty draws every org page with nil data and with its
+// registered zero view.
 func TestPages_RenderEmpty(t *testing.T) {
 	e := newEnv(t, dbtest.SQLite(t))
 	s := e.app.Server()
@@ -495,21 +479,14 @@ func TestPages_RenderEmpty(t *testing.T) {
 		w := httptest.NewRecorder()
 		e.h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://example.com/test/render/"+name, nil))
 		if w.Code != http.StatusOK || strings.Contains(w.Body.String(), "<no value>") {
-			t.Errorf("%s: %d %s", name, w.Code, clip(w.Body.String()))
+			t.Errorf("%s with nil data: %d %s", name, w.Code, clip(w.Body.String()))
+		}
+		w = httptest.NewRecorder()
+		if err := s.RenderForTest(w, httptest.NewRequest(http.MethodGet, "http://example.com/console", nil), name); err != nil {
+			t.Errorf("%s with its zero view: %v", name, err)
 		}
 	}
 	if n != 6 {
 		t.Errorf("rendered %d org pages, want 6", n)
-	}
-}
-
-func TestMaskPhone(t *testing.T) {
-	for in, want := range map[string]string{
-		"13800138000": "138****8000", "0591-87654321": "059******4321", "": "", "123": "***",
-		"12345": "1**45", " 13800138000 ": "138****8000",
-	} {
-		if got := org.MaskPhone(in); got != want {
-			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
