@@ -27,7 +27,7 @@ deps:
 # Figures named by the issues, printed as ratios against a baseline measured in the same run.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/org/
-	$(GO) run ./cmd/zhijia-bench
+	$(GO) run ./cmd/zhijia bench
 
 lint:
 	$(GO) vet $(PKGS)

@@ -33,6 +33,7 @@ type DB struct {
 	w       *sql.DB
 	r       *sql.DB
 	DSN     string
+	stmts   stmtCache
 }
 
 // Open opens dsn: a postgres:// URL, or a SQLite file path (optionally "sqlite:" prefixed).
@@ -85,6 +86,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stmts.close()
 	err := db.w.Close()
 	if db.r != db.w {
 		if e := db.r.Close(); err == nil {
@@ -102,11 +104,17 @@ func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
 
 // Query runs a read on the reader pool.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := db.prepared(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.r.QueryContext(ctx, db.Rebind(q), args...)
 }
 
 // QueryRow runs a one-row read on the reader pool.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := db.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.r.QueryRowContext(ctx, db.Rebind(q), args...)
 }
 

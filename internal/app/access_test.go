@@ -1,0 +1,273 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"zhijia/internal/app/apptest"
+	"zhijia/internal/auth"
+	"zhijia/internal/platform"
+	"zhijia/internal/platform/dbtest"
+	"zhijia/internal/web"
+)
+
+// accessRow says who may call one route: staff holding Perm ("" = any staff),
+// and, when the route names a record ({id}), only within the actor's subtree.
+// Every mounted route must have a row; later programmes add theirs here.
+type accessRow struct {
+	Pattern string
+	Perm    string
+	Entity  string // what {id} names: "org", "account", or "" for no id
+}
+
+var accessMatrix = []accessRow{
+	// shell, sign-in and portal: checked for anonymous and worker visitors
+	{"GET /static/", "", ""}, {"GET /healthz", "", ""}, {"GET /readyz", "", ""}, {"GET /metrics", "", ""},
+	{"GET /api/v1/openapi.json", "", ""}, {"POST /lang", "", ""}, {"GET /{$}", "", ""},
+	{"GET /login", "", ""}, {"POST /login", "", ""}, {"GET /login/next", "", ""}, {"GET /login/totp", "", ""},
+	{"POST /login/totp", "", ""}, {"GET /login/enrol", "", ""}, {"POST /login/enrol", "", ""},
+	{"GET /login/password", "", ""}, {"POST /login/password", "", ""}, {"POST /logout", "", ""},
+	{"GET /portal/login", "", ""}, {"POST /portal/login/code", "", ""}, {"POST /portal/login", "", ""},
+	{"GET /portal", "", ""}, {"GET /portal/services", "", ""}, {"GET /portal/learning", "", ""}, {"GET /portal/me", "", ""},
+	// console
+	{"GET /console", "", ""},
+	{"GET /console/audit", "audit.view", ""},
+	{"GET /console/orgs/tree", "org.view", ""},
+	{"GET /console/orgs", "org.view", ""},
+	{"GET /console/orgs/new", "org.edit", ""},
+	{"POST /console/orgs", "org.edit", ""},
+	{"GET /console/orgs/{id}", "org.view", "org"},
+	{"GET /console/orgs/{id}/edit", "org.edit", "org"},
+	{"POST /console/orgs/{id}", "org.edit", "org"},
+	{"GET /console/orgs/{id}/move", "org.edit", "org"},
+	{"POST /console/orgs/{id}/move", "org.edit", "org"},
+	{"GET /console/orgs/{id}/close", "org.edit", "org"},
+	{"POST /console/orgs/{id}/close", "org.edit", "org"},
+	{"POST /console/orgs/{id}/reopen", "org.edit", "org"},
+	{"POST /console/orgs/{id}/delete", "org.edit", "org"},
+	{"GET /console/accounts", "account.view", ""},
+	{"GET /console/accounts/new", "account.edit", ""},
+	{"POST /console/accounts", "account.edit", ""},
+	{"GET /console/accounts/{id}", "account.view", "account"},
+	{"GET /console/accounts/{id}/edit", "account.edit", "account"},
+	{"POST /console/accounts/{id}/edit", "account.edit", "account"},
+	{"POST /console/accounts/{id}/reset-password", "account.edit", "account"},
+	{"POST /console/accounts/{id}/unlock", "account.edit", "account"},
+	{"POST /console/accounts/{id}/disable", "account.edit", "account"},
+	{"POST /console/accounts/{id}/enable", "account.edit", "account"},
+	{"POST /console/accounts/{id}/reset-totp", "account.edit", "account"},
+	{"GET /console/login-attempts", "account.view", ""},
+	// API (bearer tokens)
+	{"GET /api/v1/me", "", ""},
+	{"GET /api/v1/orgs", "org.view", ""},
+	{"GET /api/v1/orgs/{id}", "org.view", "org"},
+	{"GET /api/v1/orgs/{id}/stats", "org.view", "org"},
+	{"POST /api/v1/orgs", "org.edit", ""},
+}
+
+// where names the four targets of a scoped route, seen from a district actor.
+var where = []string{"own", "child", "sibling", "parent"}
+
+type matrixEnv struct {
+	env     *apptest.Env
+	staff   map[auth.Role]*apptest.Client
+	tokens  map[auth.Role]string
+	targets map[string]map[string]int64 // entity -> where -> id
+	worker  *apptest.Client
+}
+
+// TestAccessMatrix runs every mounted route × every role × (own org, a child, a
+// sibling, the parent) and checks allowed or denied against the table.
+func TestAccessMatrix(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		m := newMatrixEnv(t, db)
+		checkEveryRouteHasARow(t, m.env.App.Server().Routes())
+		for _, row := range accessMatrix {
+			rt := findRoute(m.env.App.Server().Routes(), row.Pattern)
+			if rt.Access != web.Staff && rt.Access != web.API {
+				checkVisitors(t, m, row, rt)
+				continue
+			}
+			for _, role := range auth.Roles() {
+				for _, w := range targetsFor(row) {
+					want := (row.Perm == "" || auth.Can(&platform.Actor{Kind: "staff", Role: string(role)}, auth.Perm(row.Perm))) &&
+						(w == "" || w == "own" || w == "child")
+					got, status := m.call(t, rt, role, row, w)
+					if got != want {
+						t.Errorf("%s as %s on %s target: allowed=%v (HTTP %d), want allowed=%v", row.Pattern, role, w, got, status, want)
+					}
+				}
+			}
+			checkVisitors(t, m, row, rt)
+		}
+	})
+}
+
+func targetsFor(row accessRow) []string {
+	if row.Entity == "" {
+		return []string{""}
+	}
+	return where
+}
+
+func newMatrixEnv(t *testing.T, db *platform.DB) *matrixEnv {
+	env := apptest.New(t, db)
+	tree := env.Info.Tree
+	ctx := context.Background()
+	gulou, taijiang := tree.Districts["350102"], tree.Districts["350103"]
+	extra := []auth.DemoAccount{
+		{Username: "gulou.security", Password: "Demo@2026", Name: "安全", Role: auth.RoleSecurity, OrgID: gulou},
+		{Username: "gulou.expert", Password: "Demo@2026", Name: "专家", Role: auth.RoleExpert, OrgID: gulou},
+		{Username: "t.own", Password: "Demo@2026", Name: "甲", Role: auth.RoleClerk, OrgID: gulou},
+		{Username: "t.child", Password: "Demo@2026", Name: "乙", Role: auth.RoleClerk, OrgID: tree.Gulou},
+		{Username: "t.sibling", Password: "Demo@2026", Name: "丙", Role: auth.RoleClerk, OrgID: taijiang},
+		{Username: "t.parent", Password: "Demo@2026", Name: "丁", Role: auth.RoleClerk, OrgID: tree.City},
+	}
+	if _, err := env.App.Auth.SeedDemoAccounts(ctx, extra); err != nil {
+		t.Fatal(err)
+	}
+	users := map[auth.Role]string{auth.RoleAdmin: "gulou.admin", auth.RoleSecurity: "gulou.security",
+		auth.RoleAuditor: "gulou.auditor", auth.RoleClerk: "gulou.clerk", auth.RoleReviewer: "gulou.reviewer", auth.RoleExpert: "gulou.expert"}
+	m := &matrixEnv{env: env, staff: map[auth.Role]*apptest.Client{}, tokens: map[auth.Role]string{},
+		targets: map[string]map[string]int64{
+			"org":     {"own": gulou, "child": tree.Gulou, "sibling": taijiang, "parent": tree.City},
+			"account": {},
+		}}
+	sys := platform.WithActor(ctx, platform.System("test"))
+	ids := map[string]int64{}
+	accs, _, err := env.App.Auth.FindAccounts(sys, auth.AccountFilter{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accs {
+		ids[a.Username] = a.ID
+	}
+	for _, w := range where {
+		m.targets["account"][w] = ids["t."+w]
+	}
+	for role, u := range users {
+		m.staff[role] = env.Staff(t, u)
+		actor := platform.WithActor(ctx, &platform.Actor{Kind: "staff", AccountID: ids[u], Role: string(role), OrgID: gulou})
+		tok, err := env.App.Auth.CreateAPIToken(actor, ids[u], "matrix", 24*time.Hour)
+		if err != nil {
+			t.Fatalf("token for %s: %v", u, err)
+		}
+		m.tokens[role] = tok
+	}
+	return m
+}
+
+// call makes the request and classifies it: denied is 401, 403, 404 or a
+// redirect to a sign-in page; a 5xx fails the test outright.
+func (m *matrixEnv) call(t *testing.T, rt web.Route, role auth.Role, row accessRow, w string) (bool, int) {
+	t.Helper()
+	path := rt.Path()
+	if w != "" {
+		path = strings.Replace(path, "{id}", fmt.Sprint(m.targets[row.Entity][w]), 1)
+	}
+	c := m.staff[role]
+	var r *apptest.Response
+	switch {
+	case rt.Access == web.API:
+		var body *strings.Reader
+		if rt.Method() == http.MethodPost {
+			body = strings.NewReader(`{}`)
+		} else {
+			body = strings.NewReader("")
+		}
+		req, _ := http.NewRequest(rt.Method(), c.Base+path, body)
+		req.Header.Set("Authorization", "Bearer "+m.tokens[role])
+		req.Header.Set("Content-Type", "application/json")
+		r = c.Do(req)
+	case rt.Method() == http.MethodPost:
+		r = c.PostForm(path, url.Values{})
+	default:
+		r = c.Get(path)
+	}
+	if r.Status >= 500 {
+		t.Errorf("%s %s as %s: HTTP %d", rt.Method(), path, role, r.Status)
+	}
+	return !denied(r), r.Status
+}
+
+func denied(r *apptest.Response) bool {
+	switch r.Status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound:
+		return true
+	case http.StatusSeeOther, http.StatusFound:
+		return strings.HasPrefix(r.Location, "/login") || strings.HasPrefix(r.Location, "/portal/login")
+	}
+	return false
+}
+
+// checkVisitors: anonymous visitors and signed-in workers reach public and
+// sign-in pages; only workers reach the portal; neither reaches console or API.
+func checkVisitors(t *testing.T, m *matrixEnv, row accessRow, rt web.Route) {
+	path := strings.Replace(rt.Path(), "{id}", fmt.Sprint(m.targets["org"]["own"]), 1)
+	path = strings.TrimSuffix(strings.Replace(path, "{$}", "", 1), "/")
+	if path == "" || rt.Pattern == "GET /static/" {
+		path = "/static/app.css"
+		if rt.Pattern == "GET /{$}" {
+			path = "/"
+		}
+	}
+	for _, who := range []string{"anonymous", "worker"} {
+		c := m.env.NewClient(t)
+		if who == "worker" {
+			if m.worker == nil {
+				m.env.Clock.Advance(61 * time.Second) // one SMS code a minute per phone
+				m.worker = m.env.Worker(t, "13900000002")
+			}
+			c = m.worker
+		}
+		var r *apptest.Response
+		if rt.Method() == http.MethodPost {
+			r = c.PostForm(path, url.Values{})
+		} else {
+			r = c.Get(path)
+		}
+		if r.Status >= 500 {
+			t.Errorf("%s as %s: HTTP %d", row.Pattern, who, r.Status)
+		}
+		wantDenied := rt.Access == web.Staff || rt.Access == web.API || rt.Access == web.StaffPending ||
+			(rt.Access == web.Worker && who == "anonymous")
+		if rt.Pattern == "POST /logout" && who == "worker" {
+			m.worker = nil // signed out: sign in again next time
+		}
+		if rt.Access == web.Public {
+			if r.Status == http.StatusForbidden || (r.Status == http.StatusSeeOther && denied(r) && rt.Pattern != "POST /logout") {
+				t.Errorf("%s as %s: public route refused: HTTP %d → %q", row.Pattern, who, r.Status, r.Location)
+			}
+			continue
+		}
+		if denied(r) != wantDenied {
+			t.Errorf("%s as %s: HTTP %d → %q, want denied=%v", row.Pattern, who, r.Status, r.Location, wantDenied)
+		}
+	}
+}
+
+func checkEveryRouteHasARow(t *testing.T, routes []web.Route) {
+	rows := map[string]bool{}
+	for _, r := range accessMatrix {
+		rows[r.Pattern] = true
+	}
+	for _, rt := range routes {
+		if !rows[rt.Pattern] {
+			t.Errorf("route %s has no row in the access matrix: add one", rt.Pattern)
+		}
+	}
+}
+
+func findRoute(routes []web.Route, pattern string) web.Route {
+	for _, r := range routes {
+		if r.Pattern == pattern {
+			return r
+		}
+	}
+	return web.Route{Pattern: pattern}
+}

@@ -1,0 +1,90 @@
+// Package app assembles zhijia from its parts: configuration, database, keys,
+// stores and the web shell with every package mounted. The command and the tests
+// both build the system through it, so tests run what production runs.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"zhijia/internal/audit"
+	"zhijia/internal/auth"
+	"zhijia/internal/home"
+	"zhijia/internal/org"
+	"zhijia/internal/platform"
+	"zhijia/internal/web"
+)
+
+// App is one running zhijia.
+type App struct {
+	Config platform.Config
+	DB     *platform.DB
+	Keys   *platform.Keyring
+	Clock  platform.Clock
+	Logger *slog.Logger
+	Orgs   *org.Store
+	Auth   *auth.Store
+	server *web.Server
+	demo   []auth.DemoAccount
+}
+
+// Open connects to the configured database, applies migrations and builds the stores.
+func Open(ctx context.Context, cfg platform.Config, logger *slog.Logger) (*App, error) {
+	cfg.Finish()
+	db, err := platform.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := platform.Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	keys, err := platform.LoadKeyring(cfg.KeyFile)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return New(cfg, db, keys, platform.SystemClock{}, logger), nil
+}
+
+// New builds the app on an open, migrated database (tests pass their own clock).
+func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock platform.Clock, logger *slog.Logger) *App {
+	cfg.Finish()
+	if logger == nil {
+		logger = slog.Default()
+	}
+	a := &App{Config: cfg, DB: db, Keys: keys, Clock: clock, Logger: logger}
+	a.Orgs = org.NewStore(db, clock)
+	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
+		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
+	return a
+}
+
+// Server builds (once) the web shell with every package mounted.
+func (a *App) Server() *web.Server {
+	if a.server != nil {
+		return a.server
+	}
+	s := web.New(web.Deps{
+		DB: a.DB, Clock: a.Clock, Logger: a.Logger, Config: a.Config,
+		LoadSession:  a.Auth.LoadSession,
+		Authenticate: a.Auth.AuthenticateToken,
+		Can:          func(actor *platform.Actor, perm string) bool { return auth.Can(actor, auth.Perm(perm)) },
+	})
+	home.Mount(s, a.Orgs)
+	auth.Mount(s, a.Auth, a.demo)
+	org.Mount(s, a.Orgs)
+	audit.Mount(s, a.DB, a.Clock)
+	mountAPI(s, a)
+	a.server = s
+	return s
+}
+
+// Close releases the database.
+func (a *App) Close() error {
+	if err := a.DB.Close(); err != nil {
+		return fmt.Errorf("app: close: %w", err)
+	}
+	return nil
+}
