@@ -217,4 +217,3 @@ func testServer(t *testing.T) *web.Server {
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return a.Server()
 }
-

@@ -188,4 +188,3 @@ func startupFigure(ctx context.Context, o Options) error {
 	fmt.Fprintf(o.Out, "   median %.1f ms, worst %.1f ms over 5 starts | target met: %v\n", ms(times[2]), ms(times[4]), times[4] < time.Second)
 	return nil
 }
-
