@@ -190,6 +190,9 @@ func (h *Handlers) apiCreate(c *web.Ctx) error {
 			Address: b.Address, Lng: b.Lng, Lat: b.Lat}
 	}
 	o, err := h.store.Create(c.R.Context(), in)
+	if platform.ErrorCode(err) == platform.CodeNotFound { // the only id in the body
+		return platform.Invalid().Field("parent_id", "org.err.parent_missing")
+	}
 	if err != nil {
 		return err
 	}

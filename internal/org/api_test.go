@@ -58,6 +58,11 @@ func TestAPI_ListGetCreate(t *testing.T) {
 		if w.Code != http.StatusCreated || json.Unmarshal(w.Body.Bytes(), &made) != nil || made.Employer == nil || *made.Employer.Lng != 119.3 {
 			t.Fatalf("create: %d %s", w.Code, w.Body.String())
 		}
+		p = problem(t, c.postJSON("/api/v1/orgs", `{"parent_id":`+id(e.taijiang)+`,"level":"grassroots","name":"越界"}`),
+			http.StatusUnprocessableEntity)
+		if len(p.Errors) == 0 || p.Errors[0].Field != "parent_id" {
+			t.Fatalf("a parent outside the scope: %+v", p)
+		}
 		reviewer := e.staff(auth.RoleReviewer, e.gulou.ID)
 		problem(t, reviewer.postJSON("/api/v1/orgs", `{"parent_id":1,"level":"group","name":"x"}`), http.StatusForbidden)
 	})

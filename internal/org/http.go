@@ -386,7 +386,7 @@ func (h *Handlers) detailRefused(c *web.Ctx, id int64, err error) error {
 	if !ok || e.Code == platform.CodeNotFound || e.Code == platform.CodeInternal {
 		return err
 	}
-	return h.renderDetail(c, id, platform.HTTPStatus(e.Code), errorText(c, e))
+	return h.renderDetail(c, id, refusalStatus(e.Code), errorText(c, e))
 }
 
 // errorText is the user's sentence for e: its message, or its first field message

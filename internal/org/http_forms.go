@@ -120,10 +120,10 @@ func formOf(o *Org) orgForm {
 }
 
 // refusal turns a store error into the form's messages and status; ok is false
-// for errors the shell's error page shows (not found, forbidden, internal).
+// for errors the shell's error page shows (not found, internal).
 func refusal(c *web.Ctx, err error) (status int, alert string, fields map[string]string, ok bool) {
 	e, isUser := platform.AsError(err)
-	if !isUser || (e.Code != platform.CodeInvalid && e.Code != platform.CodeConflict) {
+	if !isUser || (e.Code != platform.CodeInvalid && e.Code != platform.CodeConflict && e.Code != platform.CodeForbidden) {
 		return 0, "", nil, false
 	}
 	fields = map[string]string{}
@@ -134,7 +134,18 @@ func refusal(c *web.Ctx, err error) (status int, alert string, fields map[string
 	if e.Message != "err.invalid" {
 		alert = c.T(e.Message, e.Args...)
 	}
-	return platform.HTTPStatus(e.Code), alert, fields, true
+	return refusalStatus(e.Code), alert, fields, true
+}
+
+// refusalStatus is the status of a page that shows a refusal. The route's
+// permission and the actor's scope were checked already, so a forbidden here is a
+// rule about this org (the actor's own org cannot be moved, closed or deleted):
+// 422, like any other request the rules refuse.
+func refusalStatus(code platform.Code) int {
+	if code == platform.CodeForbidden {
+		return http.StatusUnprocessableEntity
+	}
+	return platform.HTTPStatus(code)
 }
 
 // ---- create ----
@@ -162,6 +173,10 @@ func (h *Handlers) newForm(c *web.Ctx) error {
 func (h *Handlers) create(c *web.Ctx) error {
 	ctx := c.R.Context()
 	f, in, bad := readForm(c.R)
+	if in.ParentID == 0 { // as on the new form: under the actor's own org
+		in.ParentID = c.Actor.OrgID
+		f.ParentID = strconv.FormatInt(in.ParentID, 10)
+	}
 	p, err := h.store.Get(ctx, in.ParentID)
 	if err != nil {
 		return err
@@ -287,6 +302,7 @@ type moveView struct {
 	Version    int64
 	Error      string // the message beside the choice, translated
 	Alert      string
+	Blocked    bool // this org cannot move (the city, or the actor's own org): no form
 }
 
 func (h *Handlers) moveForm(c *web.Ctx) error {
@@ -345,8 +361,11 @@ func (h *Handlers) renderMove(c *web.Ctx, status int, v *moveView) error {
 			}
 		}
 	}
-	if o.ParentID == 0 && v.Alert == "" {
-		v.Alert = c.T("org.err.move_root")
+	switch {
+	case o.ParentID == 0:
+		v.Blocked, v.Alert = true, c.T("org.err.move_root")
+	case o.Path == c.Actor.OrgPath:
+		v.Blocked, v.Alert = true, c.T("org.err.own_org")
 	}
 	anc, err := h.store.Ancestors(ctx, o.ID)
 	if err != nil {
@@ -359,10 +378,11 @@ func (h *Handlers) renderMove(c *web.Ctx, status int, v *moveView) error {
 // ---- close, reopen, delete ----
 
 type closeView struct {
-	Org    *Org
-	Reason string
-	Error  string // beside the reason, translated
-	Alert  string
+	Org     *Org
+	Reason  string
+	Error   string // beside the reason, translated
+	Alert   string
+	Blocked bool // the actor's own org, or already closed: no form
 }
 
 func (h *Handlers) closeForm(c *web.Ctx) error {
@@ -399,6 +419,12 @@ func (h *Handlers) close(c *web.Ctx) error {
 }
 
 func (h *Handlers) renderClose(c *web.Ctx, status int, v *closeView) error {
+	switch {
+	case v.Org.Path == c.Actor.OrgPath:
+		v.Blocked, v.Alert = true, c.T("org.err.own_org")
+	case v.Org.Status == StatusClosed:
+		v.Blocked, v.Alert = true, c.T("org.err.already_closed")
+	}
 	anc, err := h.store.Ancestors(c.R.Context(), v.Org.ID)
 	if err != nil {
 		return err

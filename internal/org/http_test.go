@@ -441,6 +441,11 @@ func TestCloseAndDelete_RefusalsOnPage(t *testing.T) {
 		wantIn(t, body, "/console/orgs/"+id(e.g1)+"/move", "data-confirm=")
 		own := wantStatus(t, c.get("/console/orgs/"+id(e.gulou)), http.StatusOK)
 		wantNotIn(t, own, "/console/orgs/"+id(e.gulou)+"/move", "/delete")
+		own = wantStatus(t, c.post("/console/orgs/"+id(e.gulou)+"/delete", url.Values{}), http.StatusUnprocessableEntity)
+		wantIn(t, own, "不能对本单位执行此操作")
+		own = wantStatus(t, c.get("/console/orgs/"+id(e.gulou)+"/close"), http.StatusOK)
+		wantIn(t, own, "不能对本单位执行此操作")
+		wantNotIn(t, own, `name="reason"`)
 		body = wantStatus(t, c.post("/console/orgs/"+id(e.g1)+"/close", url.Values{"version": {"1"}, "reason": {" "}}),
 			http.StatusUnprocessableEntity)
 		wantIn(t, body, "请填写撤销原因", `aria-invalid="true"`)
