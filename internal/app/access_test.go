@@ -22,7 +22,7 @@ import (
 type accessRow struct {
 	Pattern string
 	Perm    string
-	Entity  string // what {id} names: "org", "account", or "" for no id
+	Entity  string // what {id} names: "org", "account", "token" (an API token of another account), or "" for no id
 }
 
 var accessMatrix = []accessRow{
@@ -62,6 +62,12 @@ var accessMatrix = []accessRow{
 	{"POST /console/accounts/{id}/enable", "account.edit", "account"},
 	{"POST /console/accounts/{id}/reset-totp", "account.edit", "account"},
 	{"GET /console/login-attempts", "account.view", ""},
+	{"GET /console/tokens", "", ""},
+	{"POST /console/tokens", "", ""},
+	// {id} is another account's token: only security administrators in scope may revoke it
+	{"POST /console/tokens/{id}/revoke", "account.edit", "token"},
+	{"GET /console/password", "", ""},
+	{"POST /console/password", "", ""},
 	// API (bearer tokens)
 	{"GET /api/v1/me", "", ""},
 	{"GET /api/v1/orgs", "org.view", ""},
@@ -137,6 +143,7 @@ func newMatrixEnv(t *testing.T, db *platform.DB) *matrixEnv {
 		targets: map[string]map[string]int64{
 			"org":     {"own": gulou, "child": tree.Gulou, "sibling": taijiang, "parent": tree.City},
 			"account": {},
+			"token":   {},
 		}}
 	sys := platform.WithActor(ctx, platform.System("test"))
 	ids := map[string]int64{}
@@ -149,6 +156,15 @@ func newMatrixEnv(t *testing.T, db *platform.DB) *matrixEnv {
 	}
 	for _, w := range where {
 		m.targets["account"][w] = ids["t."+w]
+		tok, err := env.App.Auth.CreateAPIToken(sys, ids["t."+w], "matrix target", 24*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := env.App.Auth.ListAPITokens(sys, ids["t."+w])
+		if err != nil || len(list) != 1 || tok == "" {
+			t.Fatalf("token target %s: %v", w, err)
+		}
+		m.targets["token"][w] = list[0].ID
 	}
 	for role, u := range users {
 		m.staff[role] = env.Staff(t, u)
