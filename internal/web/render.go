@@ -199,13 +199,20 @@ func (s *Server) AddMenu(items ...MenuItem) { s.menu = append(s.menu, items...) 
 func (s *Server) menuFor(c *Ctx) []MenuLink {
 	var out []MenuLink
 	group := ""
+	active, best := -1, 0
 	for _, m := range sortedMenu(s.menu) {
 		if m.Perm != "" && (s.Can == nil || !s.Can(c.Actor, m.Perm)) {
 			continue
 		}
-		out = append(out, MenuLink{Group: c.T(m.Group), Label: c.T(m.Label), Href: m.Href,
-			Active: c.R.URL.Path == m.Href || strings.HasPrefix(c.R.URL.Path, m.Href+"/"), First: m.Group != group})
+		p := c.R.URL.Path
+		if (p == m.Href || strings.HasPrefix(p, m.Href+"/")) && len(m.Href) > best {
+			active, best = len(out), len(m.Href) // the longest matching link wins
+		}
+		out = append(out, MenuLink{Group: c.T(m.Group), Label: c.T(m.Label), Href: m.Href, First: m.Group != group})
 		group = m.Group
+	}
+	if active >= 0 {
+		out[active].Active = true
 	}
 	return out
 }
