@@ -199,6 +199,7 @@ func (m *matrixEnv) call(t *testing.T, rt web.Route, role auth.Role, row accessR
 		req, _ := http.NewRequest(rt.Method(), c.Base+path, body)
 		req.Header.Set("Authorization", "Bearer "+m.tokens[role])
 		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("matrix-%s-%s-%s", role, row.Pattern, w))
 		r = c.Do(req)
 	case rt.Method() == http.MethodPost:
 		r = c.PostForm(path, url.Values{})

@@ -172,6 +172,7 @@ func (c *client) post(path string, form url.Values) *httptest.ResponseRecorder {
 func (c *client) postJSON(path, body string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(http.MethodPost, "http://example.com"+path, strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Idempotency-Key", fmt.Sprintf("test-%d", time.Now().UnixNano()))
 	return c.do(r)
 }
 

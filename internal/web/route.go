@@ -71,7 +71,11 @@ func (s *Server) mount(rt Route, h HandlerFunc) {
 			s.fail(c, err)
 			return
 		}
-		if err := h(c); err != nil {
+		run := h
+		if rt.Access == API && r.Method == http.MethodPost {
+			run = func(c *Ctx) error { return s.idempotent(c, h) }
+		}
+		if err := run(c); err != nil {
 			s.fail(c, err)
 		}
 	}))
