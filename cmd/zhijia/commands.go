@@ -60,6 +60,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "职工之家已启动 zhijia is ready: %s (%s, %d ms)\n", a.Config.BaseURL, a.DB.Dialect, time.Since(start).Milliseconds())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.Maintain(ctx)
 	select {
 	case err := <-errc:
 		return err

@@ -76,3 +76,23 @@ func TestAPI_CreateIsIdempotent(t *testing.T) {
 		}
 	})
 }
+
+func TestSweep_ClearsExpired(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		env := apptest.New(t, db)
+		env.Worker(t, "13900000003")
+		tok := apiToken(t, env, "gulou.admin")
+		apiPost(t, env, tok, "/api/v1/orgs", "old-key", `{}`)
+		env.Clock.Advance(25 * time.Hour)
+		if err := env.App.Sweep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range []string{"sessions", "sms_codes", "idempotency_keys"} {
+			var n int
+			db.QueryRow(context.Background(), `SELECT COUNT(*) FROM `+table).Scan(&n)
+			if n != 0 {
+				t.Errorf("%s: %d rows left after the sweep", table, n)
+			}
+		}
+	})
+}

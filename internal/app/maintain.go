@@ -1,0 +1,42 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"zhijia/internal/web"
+)
+
+// SweepEvery is how often expired sessions, codes, rate-limit windows and
+// idempotency keys are cleared.
+const SweepEvery = 10 * time.Minute
+
+// Sweep clears what has expired. Every instance may run it: the deletes are
+// idempotent, so several instances sharing one database need no coordination.
+func (a *App) Sweep(ctx context.Context) error {
+	if err := a.Auth.Sweep(ctx); err != nil {
+		return err
+	}
+	cutoff := a.Clock.Now().UTC().Add(-web.IdempotencyTTL)
+	if _, err := a.DB.Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, cutoff); err != nil {
+		return fmt.Errorf("app: sweep idempotency keys: %w", err)
+	}
+	return nil
+}
+
+// Maintain runs Sweep every SweepEvery until ctx ends.
+func (a *App) Maintain(ctx context.Context) {
+	t := time.NewTicker(SweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.Sweep(ctx); err != nil {
+				a.Logger.Error("sweep", "err", err)
+			}
+		}
+	}
+}
