@@ -13,8 +13,6 @@ import (
 // Locales zhijia speaks; the first is the default.
 var Locales = []string{"zh-CN", "en"}
 
-var localeMatcher = language.NewMatcher([]language.Tag{language.SimplifiedChinese, language.English})
-
 // Catalog holds every user-visible string in every locale. Each package adds its
 // own map of key -> {zh-CN, en}.
 type Catalog struct {
@@ -106,9 +104,18 @@ func (s *Server) pickLocale(r *http.Request, a *platform.Actor) string {
 		return ck.Value
 	}
 	if al := r.Header.Get("Accept-Language"); al != "" {
-		tag, _ := language.MatchStrings(localeMatcher, al)
-		if base, _ := tag.Base(); base.String() == "en" {
-			return "en"
+		// The first language the browser names decides; any Chinese reads zh-CN.
+		tags, _, err := language.ParseAcceptLanguage(al)
+		for _, tag := range tags {
+			if err != nil {
+				break
+			}
+			switch base, _ := tag.Base(); base.String() {
+			case "zh":
+				return "zh-CN"
+			case "en":
+				return "en"
+			}
 		}
 	}
 	return "zh-CN"
