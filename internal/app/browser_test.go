@@ -153,12 +153,19 @@ func TestBrowser_ConsoleTree(t *testing.T) {
 
 	open(t, ctx, env, "/console/orgs/tree")
 	wantText(t, ctx, "main", "组织树", "福州市总工会", gulou, "福州市教育工会", "产业工会")
-	branch := `//details[summary/span[@class="org-name" and text()="` + gulou + `"]]`
-	leaf := branch + `//span[contains(@class,"org-name") and text()="` + grass + `"]`
-	do(t, ctx, "grassroots hidden before expanding", chromedp.WaitNotVisible(chromedp.Search(leaf)))
+	// Closed branches keep their content laid out (content-visibility: hidden), so
+	// chromedp's visibility test cannot tell; checkVisibility() sees what a user sees.
+	seen := `!!(` + string(treeName(gulou, grass)) + `)?.checkVisibility()`
+	if v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](seen)); err != nil || v {
+		t.Fatalf("%s should be hidden until %s is opened (visible=%v, %v)", grass, gulou, v, err)
+	}
 	shot(t, ctx, "console-tree-01-city")
 
-	do(t, ctx, "expand "+gulou, chromedp.Click(chromedp.Search(branch+`/summary`)), chromedp.WaitVisible(chromedp.Search(leaf)))
+	do(t, ctx, "expand "+gulou, chromedp.Click(treeSummary(gulou)))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](seen, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("%s should show once %s is opened: %v", grass, gulou, err)
+	}
+	wantText(t, ctx, ".org-tree details[open] details[open]", grass, "基层工会")
 	shot(t, ctx, "console-tree-02-expanded")
 
 	press(t, ctx, `a[href="/console/orgs/tree?root=`+strconv.FormatInt(env.Info.Tree.Districts["350102"], 10)+`"]`, false)
@@ -174,6 +181,16 @@ func TestBrowser_ConsoleTree(t *testing.T) {
 	wantText(t, ctx, ".toolbar", "导出Excel")
 	wantText(t, ctx, "table.list", "福州市总工会")
 	shot(t, ctx, "console-tree-04-list")
+}
+
+// treeSummary finds the clickable line of the named union on the tree page.
+func treeSummary(name string) chromedp.JSPath {
+	return chromedp.JSPath(`[...document.querySelectorAll(".org-tree summary")].find(s => s.querySelector(".org-name").textContent === ` + strconv.Quote(name) + `)`)
+}
+
+// treeName finds the name of union child shown inside the branch of union parent.
+func treeName(parent, child string) chromedp.JSPath {
+	return chromedp.JSPath(`[...(` + string(treeSummary(parent)) + `)?.closest("details").querySelectorAll(".org-name") ?? []].find(e => e.textContent === ` + strconv.Quote(child) + `)`)
 }
 
 // orgName reads an org's name through the store, as the system.
@@ -219,8 +236,7 @@ func TestBrowser_READMEScreenshot(t *testing.T) {
 	setViewport(t, ctx, 1280, 800, false)
 	signInStaff(t, ctx, env, "city.admin")
 	open(t, ctx, env, "/console/orgs/tree")
-	gulou := orgName(t, env, env.Info.Tree.Districts["350102"])
-	do(t, ctx, "expand "+gulou, chromedp.Click(chromedp.Search(`//details/summary[span[@class="org-name" and text()="`+gulou+`"]]`)))
+	wantText(t, ctx, "main", "福州市总工会")
 	viewportPNG(t, ctx, filepath.Join(dir, "console.png"))
 
 	ctx, _ = startBrowser(t, true)
@@ -230,5 +246,7 @@ func TestBrowser_READMEScreenshot(t *testing.T) {
 	fill(t, ctx, `form[action="/portal/login"] input[name=code]`, textOf(t, ctx, "#demo-sms-code"))
 	press(t, ctx, `form[action="/portal/login"] button[type=submit]`, true)
 	wantPath(t, ctx, "/portal")
+	open(t, ctx, env, "/portal") // again, without the one-time "signed in" notice
+	wantText(t, ctx, "nav.tabbar", "首页")
 	viewportPNG(t, ctx, filepath.Join(dir, "portal.png"))
 }
