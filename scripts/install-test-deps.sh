@@ -5,7 +5,7 @@
 set -euo pipefail
 
 have_browser() { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; }
-have_fonts() { fc-list 2>/dev/null | grep -qiE 'Noto Sans CJK|WenQuanYi'; }
+have_fonts() { fc-list 2>/dev/null | grep -iE 'Noto Sans CJK|WenQuanYi' >/dev/null; } # not grep -q: with pipefail, SIGPIPE would fail the check
 
 if have_browser && have_fonts; then
   exit 0

@@ -3,6 +3,8 @@ package org
 import (
 	"context"
 	"fmt"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,8 +62,22 @@ func (s *Store) treeOf(ctx context.Context, root *Org) (TreeNode, error) {
 	return node, nil
 }
 
+// sortByName puts siblings in the order staff expect: district federations in
+// area-code order (鼓楼 350102 first), then industry unions, then the rest, each by
+// name in pinyin order.
 func sortByName(list []Org) {
-	sort.SliceStable(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	col := collate.New(language.SimplifiedChinese)
+	rank := map[Level]int{LevelDistrict: 0, LevelIndustry: 1, LevelGrassroots: 2, LevelGroup: 3}
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := &list[i], &list[j]
+		if rank[a.Level] != rank[b.Level] {
+			return rank[a.Level] < rank[b.Level]
+		}
+		if a.Level == LevelDistrict && a.AreaCode != b.AreaCode {
+			return a.AreaCode < b.AreaCode
+		}
+		return col.CompareString(a.Name, b.Name) < 0
+	})
 }
 
 func orgHeadcount(o *Org) int64 {
