@@ -34,8 +34,47 @@ type listView struct {
 	Q       web.ListQuery
 	P       web.Pager
 	Actions []string
+	Orgs    []orgOption
 	Errors  map[string]string
 	L       *web.Localizer
+}
+
+// orgOption is one choice of the org filter: the actor's org and the two levels
+// below it (a city auditor picks a district or an industry union).
+type orgOption struct {
+	ID     int64
+	Name   string
+	Path   string
+	Indent string
+}
+
+// orgOptions reads the filter's choices straight from the tree (audit sits below
+// org in the kernel, so it queries the table rather than importing the package).
+func orgOptions(c *web.Ctx, db *platform.DB) ([]orgOption, error) {
+	lo, hi := platform.SubtreeRange(c.Actor.OrgPath)
+	var depth int
+	if err := db.QueryRow(c.R.Context(), `SELECT depth FROM orgs WHERE id = ?`, c.Actor.OrgID).Scan(&depth); err != nil {
+		return nil, nil // no org (system actor): no choices
+	}
+	rows, err := db.Query(c.R.Context(), `SELECT id, name, path, depth FROM orgs WHERE path >= ? AND path < ? AND depth <= ?
+		AND level IN ('city', 'district', 'industry') ORDER BY path LIMIT 200`, lo, hi, depth+1)
+	if err != nil {
+		return nil, fmt.Errorf("audit: org choices: %w", err)
+	}
+	defer rows.Close()
+	var out []orgOption
+	for rows.Next() {
+		var o orgOption
+		var d int
+		if err := rows.Scan(&o.ID, &o.Name, &o.Path, &d); err != nil {
+			return nil, err
+		}
+		if d > depth {
+			o.Indent = "　"
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }
 
 func (h *Handlers) list(c *web.Ctx) error {
@@ -60,7 +99,11 @@ func (h *Handlers) list(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := &listView{Rows: rows, Q: q, P: q.Pager("/console/audit", total), Actions: actions, Errors: errs, L: c.L}
+	orgs, err := orgOptions(c, h.db)
+	if err != nil {
+		return err
+	}
+	v := &listView{Rows: rows, Q: q, P: q.Pager("/console/audit", total), Actions: actions, Orgs: orgs, Errors: errs, L: c.L}
 	return c.RenderPage(http.StatusOK, "audit/console/list", &web.Page{Title: c.T("audit.title"),
 		Crumbs: []web.Crumb{{Label: c.T("menu.system")}, {Label: c.T("audit.title")}}, Data: v})
 }

@@ -7,6 +7,7 @@ var Messages = map[string][2]string{
 	"audit.filter.actor":  {"操作人", "Who"},
 	"audit.filter.action": {"操作类型", "Action"},
 	"audit.filter.any":    {"全部", "Any"},
+	"audit.filter.org":    {"所属组织", "Organisation"},
 	"audit.filter.from":   {"开始日期", "From"},
 	"audit.filter.to":     {"结束日期", "To"},
 	"audit.col.at":        {"时间", "Time"},
