@@ -60,6 +60,18 @@ func subtreeFigures(ctx context.Context, o Options) error {
 			db.Close()
 			return err
 		}
+		// A live database is vacuumed and analysed by autovacuum (PostgreSQL) or
+		// the optimiser's own sampling (SQLite); a freshly seeded one is not yet.
+		if _, err := db.Exec(ctx, `ANALYZE`); err != nil {
+			db.Close()
+			return err
+		}
+		if db.Dialect == platform.Postgres {
+			if _, err := db.Exec(ctx, `VACUUM orgs`); err != nil {
+				db.Close()
+				return err
+			}
+		}
 		store := org.NewStore(db, clock)
 		sys := platform.WithActor(ctx, platform.System("bench"))
 		stats := timeIt(300, func() error { _, err := store.SubtreeStats(sys, d.CityPath); return err })
