@@ -31,12 +31,15 @@ func TestUserAdd_FirstAdministratorOnEmptyDatabase(t *testing.T) {
 	if code == 0 || !strings.Contains(out, "市总工会") {
 		t.Fatalf("with no union tree, user add must say the city is missing: %d %s", code, out)
 	}
-	if code, out = zhijia(t, "demo", "--data-dir", dir, "--demo", "--orgs", "20"); code != 0 {
-		t.Fatalf("demo: %s", out)
+	code, out = zhijia(t, "user", "add", "--data-dir", dir, "--username", "root.admin", "--name", "管理员",
+		"--city-name", "福州市总工会", "--city-code", "3501")
+	if code == 0 || !strings.Contains(out, "area_code") {
+		t.Fatalf("a bad area code must be named: %d %s", code, out)
 	}
-	code, out = zhijia(t, "user", "add", "--data-dir", dir, "--username", "root.admin", "--name", "管理员")
-	if code != 0 || !strings.Contains(out, "初始密码") {
-		t.Fatalf("user add: %d %s", code, out)
+	code, out = zhijia(t, "user", "add", "--data-dir", dir, "--username", "root.admin", "--name", "管理员",
+		"--city-name", "福州市总工会", "--city-code", "350100")
+	if code != 0 || !strings.Contains(out, "初始密码") || !strings.Contains(out, "福州市总工会") {
+		t.Fatalf("user add on an empty database: %d %s", code, out)
 	}
 	code, out = zhijia(t, "user", "add", "--data-dir", dir, "--username", "root.admin", "--name", "管理员")
 	if code == 0 || !strings.Contains(out, "已被使用") {

@@ -20,13 +20,15 @@ func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || (args[0] != "add" && args[0] != "reset") {
 		return errors.New("用法 usage: zhijia user add --username U --name N --role R [--org CODE|ID] [--password P]\n       zhijia user reset --username U [--password P]")
 	}
-	var username, name, role, orgRef, password string
+	var username, name, role, orgRef, password, cityName, cityCode string
 	a, _, err := openApp(ctx, "user "+args[0], args[1:], io.Discard, func(fs *flag.FlagSet) {
 		fs.StringVar(&username, "username", "", "username (letters, digits, . _ -)")
 		fs.StringVar(&name, "name", "", "the person's name")
 		fs.StringVar(&role, "role", "admin", "admin|security|auditor|clerk|reviewer|expert")
 		fs.StringVar(&orgRef, "org", "", "org id or area code (default: the city)")
 		fs.StringVar(&password, "password", "", "initial password (default: a random one, printed)")
+		fs.StringVar(&cityName, "city-name", "", "on an empty database: the city federation to create, e.g. 福州市总工会")
+		fs.StringVar(&cityCode, "city-code", "", "on an empty database: its GB/T 2260 area code, e.g. 350100")
 	})
 	if err != nil {
 		return err
@@ -38,6 +40,13 @@ func cmdUser(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if args[0] == "reset" {
 		return resetUser(ctx, a.Auth, username, password, stdout)
+	}
+	if cityName != "" {
+		root, err := a.Orgs.CreateRoot(ctx, org.Input{Level: org.LevelCity, Name: cityName, AreaCode: cityCode})
+		if err != nil {
+			return explainOrg(err)
+		}
+		fmt.Fprintf(stdout, "已创建市总工会 city federation created: %s (%s)\n", root.Name, root.AreaCode)
 	}
 	o, err := findOrg(ctx, a.Orgs, orgRef)
 	if err != nil {
@@ -92,7 +101,8 @@ func findOrg(ctx context.Context, s *org.Store, ref string) (*org.Org, error) {
 		}
 	}
 	if ref == "" {
-		return nil, errors.New("数据库中还没有市总工会 no city federation in the database yet; run `zhijia demo --demo` or create the tree first")
+		return nil, errors.New("数据库中还没有市总工会，请加上 --city-name 福州市总工会 --city-code 350100 一并创建\n" +
+			"no city federation in the database yet: add --city-name NAME --city-code CODE to create it with the first administrator")
 	}
 	return nil, fmt.Errorf("找不到组织 no org %q (give an org id or a district area code)", ref)
 }
@@ -114,6 +124,22 @@ func explain(err error) error {
 	}
 	if msg == "" {
 		msg = e.Message
+	}
+	return errors.New(msg)
+}
+
+// explainOrg is explain for the org package's messages.
+func explainOrg(err error) error {
+	e, ok := platform.AsError(err)
+	if !ok {
+		return err
+	}
+	msg := org.Messages[e.Message][0]
+	if msg == "" {
+		msg = e.Message
+	}
+	for f, key := range e.Fields {
+		msg += fmt.Sprintf("\n  %s: %s", f, org.Messages[key][0])
 	}
 	return errors.New(msg)
 }
