@@ -4,7 +4,6 @@ import (
 	"embed"
 	"fmt"
 	"net/http"
-	"time"
 
 	"zhijia/internal/platform"
 	"zhijia/internal/web"
@@ -111,25 +110,8 @@ func (h *Handlers) list(c *web.Ctx) error {
 // parseFilter reads the form; dates are days in Asia/Shanghai.
 func parseFilter(q web.ListQuery) (Filter, map[string]string) {
 	f := Filter{Actor: q.Get("actor"), Action: q.Get("action"), Under: q.Get("under")}
-	errs := map[string]string{}
-	day := func(name string) time.Time {
-		s := q.Get(name)
-		if s == "" {
-			return time.Time{}
-		}
-		t, err := time.ParseInLocation("2006-01-02", s, platform.Shanghai)
-		if err != nil {
-			errs[name] = "audit.err.date"
-		}
-		return t
-	}
-	f.From = day("from")
-	if to := day("to"); !to.IsZero() {
-		f.To = to.AddDate(0, 0, 1)
-	}
-	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		errs["to"] = "audit.err.range"
-	}
+	var errs map[string]string
+	f.From, f.To, errs = q.DayRange("from", "to")
 	return f, errs
 }
 

@@ -19,7 +19,5 @@ var Messages = map[string][2]string{
 	"audit.col.ip":        {"IP 地址", "IP address"},
 	"audit.col.request":   {"请求编号", "Request id"},
 	"audit.col.hash":      {"校验值", "Hash"},
-	"audit.err.date":      {"日期格式应为 2026-01-31", "Use a date like 2026-01-31"},
-	"audit.err.range":     {"结束日期不能早于开始日期", "The end date must not be before the start date"},
 	"audit.hint":          {"审计日志只可追加，任何修改或删除都会被 zhijia audit verify 发现", "The audit log is append-only; zhijia audit verify detects any edit or deletion"},
 }

@@ -127,7 +127,7 @@ func TestAccountsConsole_ActionsLogTokensAndPassword(t *testing.T) {
 
 		// The sign-in log filters and exports.
 		wantPage(t, sec.Get("/console/login-attempts?subject=gulou.clerk&failed=1"), http.StatusOK, "密码错误", "账号已锁定")
-		wantPage(t, sec.Get("/console/login-attempts?from=2026-13-01"), http.StatusUnprocessableEntity, "请输入正确的日期")
+		wantPage(t, sec.Get("/console/login-attempts?from=2026-13-01"), http.StatusUnprocessableEntity, "日期格式应为")
 		if rows := xlsxRows(t, sec.Get("/console/login-attempts?export=xlsx&subject=gulou.clerk")); len(rows) < 7 || !hasRow(rows, "gulou.clerk", "失败") {
 			t.Fatalf("log export: %v", rows)
 		}

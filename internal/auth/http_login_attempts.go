@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
-	"zhijia/internal/platform"
 	"zhijia/internal/web"
 )
 
@@ -57,25 +55,8 @@ func translateOr(c *web.Ctx, key, fallback string) string {
 // attemptFilter reads the log's filters; dates are days in Asia/Shanghai.
 func attemptFilter(q web.ListQuery) (LoginAttemptFilter, map[string]string) {
 	f := LoginAttemptFilter{Subject: q.Get("subject"), FailedOnly: q.Get("failed") != ""}
-	errs := map[string]string{}
-	day := func(name string) time.Time {
-		s := q.Get(name)
-		if s == "" {
-			return time.Time{}
-		}
-		t, err := time.ParseInLocation("2006-01-02", s, platform.Shanghai)
-		if err != nil {
-			errs[name] = "auth.err.date"
-		}
-		return t
-	}
-	f.Since = day("from")
-	if to := day("to"); !to.IsZero() {
-		f.Until = to.AddDate(0, 0, 1)
-	}
-	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
-		errs["to"] = "auth.err.date_range"
-	}
+	var errs map[string]string
+	f.Since, f.Until, errs = q.DayRange("from", "to")
 	return f, errs
 }
 

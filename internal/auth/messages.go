@@ -198,8 +198,6 @@ var Messages = map[string][2]string{
 	// Console: sign-in log.
 	"auth.attempts.title":            {"登录日志", "Sign-in log"},
 	"auth.attempts.hint":             {"工作人员与职工的每一次登录尝试，包括成功与失败，按时间倒序排列。", "Every sign-in attempt by staff and workers, successful or not, newest first."},
-	"auth.err.date":                  {"请输入正确的日期，如 2026-03-01", "Enter a date such as 2026-03-01"},
-	"auth.err.date_range":            {"结束日期不能早于开始日期", "The end date must not be before the start date"},
 	"auth.result.ok":                 {"成功", "Succeeded"},
 	"auth.result.failed":             {"失败", "Failed"},
 	"auth.kind.password":             {"密码", "Password"},

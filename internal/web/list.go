@@ -175,3 +175,28 @@ func (c *Ctx) ExportXLSX(filename string, headers []string, rows [][]any) error 
 	h.Set("Cache-Control", "no-store")
 	return f.Write(c.W)
 }
+
+// DayRange reads two date fields (days in Asia/Shanghai, "2006-01-02") as a
+// half-open UTC range [from, to+1 day). Wrong dates come back as field messages.
+func (q ListQuery) DayRange(fromName, toName string) (from, to time.Time, errs map[string]string) {
+	errs = map[string]string{}
+	day := func(name string) time.Time {
+		s := q.Get(name)
+		if s == "" {
+			return time.Time{}
+		}
+		t, err := time.ParseInLocation("2006-01-02", s, platform.Shanghai)
+		if err != nil {
+			errs[name] = "list.err.date"
+		}
+		return t
+	}
+	from = day(fromName)
+	if t := day(toName); !t.IsZero() {
+		to = t.AddDate(0, 0, 1)
+	}
+	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
+		errs[toName] = "list.err.date_range"
+	}
+	return from.UTC(), to.UTC(), errs
+}

@@ -30,6 +30,8 @@ var Messages = map[string][2]string{
 	"list.empty":             {"没有符合条件的记录", "Nothing matches these filters"},
 	"list.actions":           {"操作", "Actions"},
 	"list.keyword":           {"关键词", "Keyword"},
+	"list.err.date":          {"日期格式应为 2026-01-31", "Use a date like 2026-01-31"},
+	"list.err.date_range":    {"结束日期不能早于开始日期", "The end date must not be before the start date"},
 	"list.pagination":        {"分页", "Pagination"},
 	"btn.save":               {"保存", "Save"},
 	"btn.cancel":             {"取消", "Cancel"},
