@@ -34,13 +34,16 @@ type Perm string
 
 // The permissions.
 const (
-	PermOrgView     Perm = "org.view"
-	PermOrgEdit     Perm = "org.edit"
-	PermAccountView Perm = "account.view"
-	PermAccountEdit Perm = "account.edit"
-	PermAuditView   Perm = "audit.view"
-	PermAuditExport Perm = "audit.export"
-	PermPortal      Perm = "portal" // a signed-in worker's pages
+	PermOrgView      Perm = "org.view"
+	PermOrgEdit      Perm = "org.edit"
+	PermAccountView  Perm = "account.view"
+	PermAccountEdit  Perm = "account.edit"
+	PermAuditView    Perm = "audit.view"
+	PermAuditExport  Perm = "audit.export"
+	PermPeopleView   Perm = "people.view"   // the worker registry, masked
+	PermPeopleEdit   Perm = "people.edit"   // add and edit workers
+	PermPeopleReveal Perm = "people.reveal" // show one clear id number or phone, audited
+	PermPortal       Perm = "portal"        // a signed-in worker's pages
 )
 
 // Actor kinds as platform.Actor.Kind spells them.
@@ -76,8 +79,10 @@ func (r Role) Label() string { return "auth.role." + string(r) }
 // the stores enforce that with Actor.Covers.
 func RolePerms(r Role) []Perm {
 	switch r {
-	case RoleAdmin, RoleClerk:
-		return []Perm{PermOrgView, PermOrgEdit}
+	case RoleAdmin:
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermPeopleReveal}
+	case RoleClerk:
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit}
 	case RoleSecurity:
 		return []Perm{PermOrgView, PermAccountView, PermAccountEdit}
 	case RoleAuditor:

@@ -16,12 +16,13 @@ import (
 )
 
 func TestCan_Matrix(t *testing.T) {
-	all := []Perm{PermOrgView, PermOrgEdit, PermAccountView, PermAccountEdit, PermAuditView, PermAuditExport, PermPortal}
+	all := []Perm{PermOrgView, PermOrgEdit, PermAccountView, PermAccountEdit, PermAuditView, PermAuditExport,
+		PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermPortal}
 	want := map[Role]string{
-		RoleAdmin:    "org.view org.edit",
+		RoleAdmin:    "org.view org.edit people.view people.edit people.reveal",
 		RoleSecurity: "org.view account.view account.edit",
 		RoleAuditor:  "org.view audit.view audit.export",
-		RoleClerk:    "org.view org.edit",
+		RoleClerk:    "org.view org.edit people.view people.edit",
 		RoleReviewer: "org.view",
 		RoleExpert:   "",
 	}
@@ -249,7 +250,7 @@ func TestMessages_Complete(t *testing.T) {
 	for _, r := range Roles() {
 		used[r.Label()] = true
 	}
-	for _, p := range []Perm{PermOrgView, PermOrgEdit, PermAccountView, PermAccountEdit, PermAuditView, PermAuditExport, PermPortal} {
+	for _, p := range []Perm{PermOrgView, PermOrgEdit, PermAccountView, PermAccountEdit, PermAuditView, PermAuditExport, PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermPortal} {
 		used[p.Label()] = true
 	}
 	files, _ := filepath.Glob("*.go")
