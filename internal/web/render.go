@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -38,14 +39,34 @@ type Crumb struct {
 type pageSet struct {
 	mu      sync.RWMutex
 	layouts []layoutFile
-	pages   map[string]*template.Template
+	pages   map[string][2]*template.Template // one per locale, in Locales order
+	catalog *Catalog
 	samples map[string]any
 }
 
 type layoutFile struct{ name, text string }
 
-func newPageSet() *pageSet {
-	return &pageSet{pages: map[string]*template.Template{}, samples: map[string]any{}}
+func newPageSet(c *Catalog) *pageSet {
+	return &pageSet{pages: map[string][2]*template.Template{}, samples: map[string]any{}, catalog: c}
+}
+
+// staticMessage matches {{.L.T "key"}} and {{$.L.T "key"}} with no arguments.
+var staticMessage = regexp.MustCompile(`\{\{\s*\$?\.L\.T\s+"([a-z0-9_.]+)"\s*\}\}`)
+
+// inlineMessages writes each argument-free message straight into the template
+// text for one locale, so rendering does not look it up on every request (a
+// lookup through the template engine's reflection costs microseconds, and a page
+// has dozens). Keys not yet in the catalogue stay as calls, resolved at render.
+// Templates quote their attributes, so HTML escaping fits every place a message
+// stands.
+func inlineMessages(text string, l *Localizer) string {
+	return staticMessage.ReplaceAllStringFunc(text, func(m string) string {
+		key := staticMessage.FindStringSubmatch(m)[1]
+		if !l.Has(key) {
+			return m
+		}
+		return template.HTMLEscapeString(l.T(key))
+	})
 }
 
 var funcs = template.FuncMap{
@@ -100,14 +121,18 @@ func (p *pageSet) addPages(prefix string, fsys fs.FS, dir string) {
 		if err != nil {
 			return err
 		}
-		t := template.New(file).Funcs(funcs)
-		for _, l := range p.layouts {
-			template.Must(t.New(l.name).Parse(l.text))
-		}
-		template.Must(t.Parse(string(b)))
 		name := prefix + "/" + strings.TrimSuffix(strings.TrimPrefix(file, dir+"/"), ".html")
+		var set [2]*template.Template
+		for i, loc := range Locales {
+			l := p.catalog.Localizer(loc)
+			t := template.New(file).Funcs(funcs)
+			for _, lf := range p.layouts {
+				template.Must(t.New(lf.name).Parse(inlineMessages(lf.text, l)))
+			}
+			set[i] = template.Must(t.Parse(inlineMessages(string(b), l)))
+		}
 		p.mu.Lock()
-		p.pages[name] = t
+		p.pages[name] = set
 		p.mu.Unlock()
 		return nil
 	})
@@ -154,8 +179,9 @@ func (c *Ctx) Render(status int, name string, data any) error {
 // RenderPage draws a page with title and breadcrumbs set by the handler.
 func (c *Ctx) RenderPage(status int, name string, pg *Page) error {
 	c.s.pages.mu.RLock()
-	t, ok := c.s.pages.pages[name]
+	set, ok := c.s.pages.pages[name]
 	c.s.pages.mu.RUnlock()
+	t := set[c.L.i]
 	if !ok {
 		return fmt.Errorf("web: no page %q", name)
 	}

@@ -58,7 +58,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		Deps:    d,
 		mux:     http.NewServeMux(),
-		pages:   newPageSet(),
+		pages:   newPageSet(d.Catalog),
 		metrics: newMetrics(),
 		openapi: newOpenAPI(),
 		secure:  strings.HasPrefix(d.Config.BaseURL, "https://"),

@@ -132,3 +132,17 @@ func TestLocalizer_FormatsArgsAndShowsUnknownKeys(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestInlineMessages(t *testing.T) {
+	c := NewCatalog()
+	c.Add(map[string][2]string{"a.b": {"甲<乙>", "A & B"}, "list.total": {"共 %d 条", "%d in total"}})
+	in := `<p>{{.L.T "a.b"}}</p><i title="{{$.L.T "a.b"}}">{{.L.T "list.total" 3}}</i>{{.L.T "x.unknown"}}`
+	got := inlineMessages(in, c.Localizer("en"))
+	want := `<p>A &amp; B</p><i title="A &amp; B">{{.L.T "list.total" 3}}</i>{{.L.T "x.unknown"}}`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	if zh := inlineMessages(`{{.L.T "a.b"}}`, c.Localizer("zh-CN")); zh != "甲&lt;乙&gt;" {
+		t.Fatalf("zh: %s", zh)
+	}
+}
