@@ -1,9 +1,11 @@
 package platform_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,5 +150,33 @@ func TestBackup_RestoresIdenticalData(t *testing.T) {
 	}
 	if err := platform.Migrate(ctx, restored); err != nil {
 		t.Fatalf("restored copy must be a migrated database: %v", err)
+	}
+}
+
+func TestSigner_SignVerifyTamper(t *testing.T) {
+	k, _ := platform.NewKeyring(make([]byte, 32))
+	s, err := k.Signer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := s.Sign([]byte(`{"m":1,"exp":2}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Verify(tok); err != nil || string(p) != `{"m":1,"exp":2}` {
+		t.Fatalf("verify: %q %v", p, err)
+	}
+	forged := "eyJtIjoyLCJleHAiOjJ9" + tok[strings.Index(tok, "."):]
+	if _, err := s.Verify(forged); err == nil {
+		t.Fatal("a token with another payload must not verify")
+	}
+	other, _ := platform.NewKeyring(bytes.Repeat([]byte{1}, 32))
+	otherSigner, _ := other.Signer()
+	if _, err := otherSigner.Verify(tok); err == nil {
+		t.Fatal("another key must not verify the token")
+	}
+	again, _ := k.Signer()
+	if again.PublicJWK()["x"] != s.PublicJWK()["x"] || len(s.PublicJWK()["y"]) != 43 {
+		t.Fatal("the key must derive the same way every time")
 	}
 }
