@@ -1,0 +1,177 @@
+package sheet
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func openXLSXBytes(t *testing.T, data []byte, opts ...excelize.Options) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data), opts...)
+	if err != nil {
+		t.Fatalf("open workbook: %v", err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func TestWriteTemplate_HeadersTextFormatDropDown(t *testing.T) {
+	spec := rosterSpec()
+	var long []string
+	for i := range 60 {
+		long = append(long, fmt.Sprintf("新就业形态群体%02d", i))
+	}
+	spec.Columns = append(spec.Columns, Column{Key: "group", Header: "新就业形态群体", Choices: long})
+	var buf bytes.Buffer
+	if err := WriteTemplate(&buf, spec); err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSXBytes(t, buf.Bytes())
+	if got := f.GetSheetList(); got[0] != "职工名册" || !strings.Contains(strings.Join(got, ","), "填写说明") {
+		t.Fatalf("sheets %v", got)
+	}
+	row, _ := f.GetRows("职工名册")
+	if got := strings.Join(row[0], ","); got != "姓名*,身份证号*,手机号码,入会日期,会员状态,新就业形态群体" {
+		t.Errorf("header row %s", got)
+	}
+	for _, col := range []string{"B", "C"} { // 身份证号 and 手机号码 are Text columns
+		id, _ := f.GetColStyle("职工名册", col)
+		st, _ := f.GetStyle(id)
+		if st == nil || st.NumFmt != 49 {
+			t.Errorf("column %s style %+v, want text format (49, \"@\")", col, st)
+		}
+	}
+	dvs, _ := f.GetDataValidations("职工名册")
+	var lists []string
+	for _, dv := range dvs {
+		lists = append(lists, dv.Sqref+" "+dv.Formula1)
+	}
+	if got := strings.Join(lists, " | "); !strings.Contains(got, "E2:E1048576") || !strings.Contains(got, "会员,非会员") || !strings.Contains(got, "选项!$A$1:$A$60") {
+		t.Errorf("data validations %s", got)
+	}
+	if v, _ := f.GetSheetVisible(choicesSheet); v {
+		t.Error("the choices sheet should be hidden")
+	}
+	panes, _ := f.GetPanes("职工名册")
+	if !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("panes %+v, want the header row frozen", panes)
+	}
+	comments, _ := f.GetComments("职工名册")
+	if len(comments) == 0 || !strings.Contains(comments[0].Paragraph[0].Text, "与身份证一致") {
+		t.Errorf("comments %+v, want the hint on 姓名", comments)
+	}
+}
+
+func TestWriteTemplate_FilledTemplateReadsBack(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteTemplate(&buf, rosterSpec()); err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSXBytes(t, buf.Bytes())
+	f.SetSheetRow("职工名册", "A2", &[]any{"张三", "350102199001011234", "13800138000", "2024-01-01", "会员"})
+	var filled bytes.Buffer
+	f.Write(&filled)
+	_, rows := readAll(t, filled.Bytes(), rosterSpec())
+	if len(rows) != 1 || rows[0].Values["id"] != "350102199001011234" || rows[0].Line != 2 {
+		t.Fatalf("rows %+v", rows)
+	}
+}
+
+func TestWriteErrorReport_RoundTrips(t *testing.T) {
+	data := []byte("姓名,身份证号,备注\n张三,3.50102E+17,甲\n李四,350102199001011234,乙\n王五,350102199001011234,\n")
+	rd, rows := readAll(t, data, rosterSpec())
+	dups := NewDupTracker()
+	for _, r := range rows {
+		dups.Add(r.Values["id"], r.Line)
+	}
+	var errs []RowError
+	for _, r := range rows {
+		if reason := dups.Reason(r.Line); reason != "" || len(r.Reasons) > 0 {
+			errs = append(errs, r.Refuse(strings.TrimSpace(reason)))
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteErrorReport(&buf, rd.Headers(), errs); err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSXBytes(t, buf.Bytes())
+	got, _ := f.GetRows("Sheet1")
+	if strings.Join(got[0], ",") != "姓名,身份证号,备注,原行号,错误原因" || len(got) != 4 {
+		t.Fatalf("report rows %q", got)
+	}
+	if got[1][1] != "3.50102E+17" || got[1][3] != "2" || !strings.Contains(got[1][4], "文本格式") {
+		t.Errorf("row 1 %q", got[1])
+	}
+	if !strings.Contains(got[2][4], "与第 4 行重复") || !strings.Contains(got[3][4], "与第 3 行重复") {
+		t.Errorf("duplicates should name each other: %q / %q", got[2][4], got[3][4])
+	}
+	// Staff fix the report and upload it again: it reads like the original.
+	_, again := readAll(t, buf.Bytes(), rosterSpec())
+	if len(again) != 3 || again[1].Values["id"] != "350102199001011234" || again[1].Values["name"] != "李四" {
+		t.Errorf("re-read %+v", again)
+	}
+}
+
+func TestDupTracker_EveryRowNamesTheOthers(t *testing.T) {
+	d := NewDupTracker()
+	adds := []struct {
+		key   string
+		line  int
+		first int
+	}{{"A", 2, 0}, {"B", 3, 0}, {"A", 5, 2}, {"", 7, 0}, {"", 8, 0}, {"A", 9, 2}}
+	for _, a := range adds {
+		if got := d.Add(a.key, a.line); got != a.first {
+			t.Errorf("Add(%q, %d) = %d, want %d", a.key, a.line, got, a.first)
+		}
+	}
+	want := map[int]string{2: "5、9", 5: "2、9", 9: "2、5", 3: "", 7: ""}
+	for line, w := range want {
+		if got := joinLines(d.Others(line)); got != w {
+			t.Errorf("Others(%d) = %q, want %q", line, got, w)
+		}
+	}
+	if got := fmt.Sprint(d.Lines()); got != "[2 5 9]" {
+		t.Errorf("Lines() = %s", got)
+	}
+	if r := d.Reason(2); !strings.HasPrefix(r, "与第 5、9 行重复") {
+		t.Errorf("Reason(2) = %q", r)
+	}
+}
+
+func TestXLSXWriter_EncryptedOpensOnlyWithPassword(t *testing.T) {
+	var buf bytes.Buffer
+	x, err := NewXLSXWriter(&buf, []string{"姓名", "身份证号", "人数"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.SetPassword("s3cret-导出")
+	for i := range 1000 {
+		if err := x.AddRow(fmt.Sprintf("职工%d", i), "350102199001011234", i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := excelize.OpenReader(bytes.NewReader(buf.Bytes())); err == nil {
+		t.Fatal("encrypted export opened without a password")
+	}
+	if _, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()), excelize.Options{Password: "wrong"}); err == nil {
+		t.Fatal("encrypted export opened with the wrong password")
+	}
+	f := openXLSXBytes(t, buf.Bytes(), excelize.Options{Password: "s3cret-导出"})
+	rows, _ := f.GetRows("Sheet1")
+	if len(rows) != 1001 || rows[1000][0] != "职工999" || rows[1][1] != "350102199001011234" {
+		t.Fatalf("%d rows, last %q", len(rows), rows[len(rows)-1])
+	}
+	if typ, _ := f.GetCellType("Sheet1", "B2"); typ == excelize.CellTypeNumber {
+		t.Error("an id number was written as a number")
+	}
+	// An upload of an encrypted workbook gets the "remove the password" message.
+	_, err = Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "x.xlsx", rosterSpec())
+	wantKey(t, err, "sheet.err.xls")
+}
