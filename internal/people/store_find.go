@@ -1,0 +1,159 @@
+package people
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"zhijia/internal/auth"
+	"zhijia/internal/platform"
+)
+
+// WorkerFilter selects workers for a list. Q is a whole id number or a whole
+// mobile number (found through the blind index), or the start of a name. Under
+// narrows to an org subtree inside the actor's. Sort is name (default), created
+// or birth; Limit defaults to 50, at most 1000.
+type WorkerFilter struct {
+	Under        string
+	Q            string
+	MemberStatus MemberStatus
+	ModelLevel   string // "" any, "any_title" any titled level, or one level
+	GroupCode    string // "" any, "any_group" any group, or one code
+	Sort         string
+	Desc         bool
+	Limit        int
+	Offset       int
+}
+
+var workerSorts = map[string]string{"name": "w.name", "created": "w.created_at", "birth": "w.birth_date"}
+
+// FindWorkers lists the matching workers in the actor's subtree, masked, and the
+// number of matches.
+func (s *Store) FindWorkers(ctx context.Context, f WorkerFilter) ([]Worker, int, error) {
+	a := platform.ActorFrom(ctx)
+	under := a.OrgPath
+	if f.Under != "" {
+		if !a.Covers(f.Under) {
+			return nil, 0, nil
+		}
+		under = f.Under
+	}
+	lo, hi := platform.SubtreeRange(under)
+	where, args := []string{"o.path >= ?", "o.path < ?"}, []any{lo, hi}
+	if c, v := s.queryCondition(f.Q); c != "" {
+		where = append(where, c)
+		args = append(args, v...)
+	}
+	if f.MemberStatus != "" {
+		where, args = append(where, "w.member_status = ?"), append(args, string(f.MemberStatus))
+	}
+	switch f.ModelLevel {
+	case "":
+	case "any_title":
+		where = append(where, "w.model_level <> ''")
+	default:
+		where, args = append(where, "w.model_level = ?"), append(args, f.ModelLevel)
+	}
+	switch f.GroupCode {
+	case "":
+	case "any_group":
+		where = append(where, "w.group_code <> ''")
+	default:
+		where, args = append(where, "w.group_code = ?"), append(args, f.GroupCode)
+	}
+	col, ok := workerSorts[f.Sort]
+	if !ok {
+		col = workerSorts["name"]
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*)`+workerFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("people: count: %w", err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+workerColumns+workerFrom+` WHERE `+cond+
+		` ORDER BY `+col+dir+`, w.id`+dir+` LIMIT ? OFFSET ?`, append(args, min(limit, 1000), max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("people: find: %w", err)
+	}
+	defer rows.Close()
+	var out []Worker
+	for rows.Next() {
+		w, err := scanWorker(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("people: find: %w", err)
+		}
+		out = append(out, *w)
+	}
+	return out, total, rows.Err()
+}
+
+// queryCondition turns the search box into one indexed condition: an id number
+// or a mobile number by blind index, else a name prefix as a range.
+func (s *Store) queryCondition(q string) (string, []any) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return "", nil
+	}
+	n := normaliseID(q)
+	if len(n) == 15 || len(n) == 18 {
+		if id, err := parseID(n, "q", maxDay); err == nil {
+			return "w.id_index = ?", []any{s.keys.BlindIndex(kindIDNumber, id.Number)}
+		}
+	}
+	if p, err := auth.NormaliseMobile(q); err == nil {
+		return "w.phone_index = ?", []any{s.keys.BlindIndex(kindPhone, p)}
+	}
+	if isDigits(n) && len(n) >= 11 { // a number that is neither: nobody
+		return "1 = 0", nil
+	}
+	return "w.name >= ? AND w.name < ?", []any{q, prefixEnd(q)}
+}
+
+// prefixEnd is the smallest string after every string starting with p.
+func prefixEnd(p string) string {
+	r, size := utf8.DecodeLastRuneInString(p)
+	return p[:len(p)-size] + string(r+1)
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			if c != 'X' {
+				return false
+			}
+		}
+	}
+	return s != ""
+}
+
+// Counts are the workers and members under an org subtree.
+type Counts struct {
+	Workers int64
+	Members int64
+}
+
+// SubtreeCounts counts the workers and members under path (inclusive): the
+// subtree's orgs by path range, each joined to its workers through
+// workers_org_member (org_id, member_status), an index-only scan.
+func (s *Store) SubtreeCounts(ctx context.Context, path string) (Counts, error) {
+	var c Counts
+	if !strings.HasPrefix(path, "/") || !strings.HasSuffix(path, "/") || !platform.ActorFrom(ctx).Covers(path) {
+		return c, platform.NotFound
+	}
+	lo, hi := platform.SubtreeRange(path)
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN w.member_status = 'member' THEN 1 ELSE 0 END), 0)
+		FROM orgs o JOIN workers w ON w.org_id = o.id WHERE o.path >= ? AND o.path < ?`, lo, hi).Scan(&c.Workers, &c.Members)
+	if err != nil {
+		return c, fmt.Errorf("people: counts %s: %w", path, err)
+	}
+	return c, nil
+}
