@@ -268,4 +268,3 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func tooBig(limit int64) error {
 	return platform.Errorf(platform.CodeInvalid, "sheet.err.too_big", fmt.Sprintf("%d MB", limit>>20))
 }
-
