@@ -16,21 +16,31 @@ import (
 // punctuation become ASCII, invisible characters go, spaces are trimmed and runs of
 // spaces collapse to one.
 func NormalizeCell(s string) string {
-	if isPlainASCII(s) {
-		return collapseSpaces(s)
+	if needsFold(s) {
+		s = width.Fold.String(s)
 	}
-	return collapseSpaces(width.Fold.String(s))
+	return collapseSpaces(s)
 }
 
-// isPlainASCII reports a string that needs no width folding (the common case, kept fast).
-func isPlainASCII(s string) bool {
+// needsFold reports a string width.Fold would change: only the ideographic space,
+// the U+FFxx full- and half-width forms and the won sign are folded, so plain ASCII
+// and ordinary Chinese text (the common case) skip the transformer.
+func needsFold(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+		if s[i] < utf8.RuneSelf {
+			continue
 		}
+		for _, r := range s[i:] {
+			if foldable(r) {
+				return true
+			}
+		}
+		return false
 	}
-	return true
+	return false
 }
+
+func foldable(r rune) bool { return r == '\u3000' || r == '\u20a9' || (r >= 0xFF00 && r <= 0xFFEF) }
 
 // collapseSpaces trims s and turns each run of white space into one ASCII space,
 // dropping zero-width characters and byte-order marks.

@@ -5,8 +5,23 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
+
+func TestNeedsFold_CoversEveryRuneWidthFoldChanges(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		s := string(r)
+		if width.Fold.String(s) != s && !needsFold(s) {
+			t.Errorf("U+%04X is folded by width.Fold but skipped", r)
+		}
+	}
+}
 
 func TestParseDate(t *testing.T) {
 	d := func(y, m, day int) time.Time { return time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC) }

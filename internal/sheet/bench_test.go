@@ -1,0 +1,148 @@
+package sheet
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// benchSpec has the ten columns of a realistic roster row.
+func benchSpec() Spec {
+	s := rosterSpec()
+	for _, h := range []string{"工作单位", "职务", "学历", "性别", "备注"} {
+		s.Columns = append(s.Columns, Column{Key: h, Header: h})
+	}
+	return s
+}
+
+// rosterXLSX generates an n-row roster with the StreamWriter, as Excel would store it.
+func rosterXLSX(b testing.TB, n int) []byte {
+	var buf bytes.Buffer
+	x, err := NewXLSXWriter(&buf, []string{"姓名", "身份证号", "手机号码", "入会日期", "会员状态", "工作单位", "职务", "学历", "性别", "备注"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range n {
+		err := x.AddRow(fmt.Sprintf("职工%06d", i), fmt.Sprintf("350102199001%06d", i), fmt.Sprintf("138%08d", i),
+			43000+i%3000, "会员", fmt.Sprintf("福州第%d有限公司", i%5000), "职员", "本科", "男", "")
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := x.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// readRaw is the baseline: excelize's row iterator and nothing else.
+func readRaw(b testing.TB, data []byte) int {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.Rows("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		if _, err := rows.Columns(excelize.Options{RawCellValue: true}); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	return n - 1
+}
+
+// readSheet reads the same file through Open and Next, calling sample every 1000 rows.
+func readSheet(b testing.TB, data []byte, sample func()) int {
+	rd, err := Open(bytes.NewReader(data), int64(len(data)), "bench.xlsx", benchSpec())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rd.Close()
+	n := 0
+	for {
+		_, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return n
+		} else if err != nil {
+			b.Fatal(err)
+		}
+		if n++; sample != nil && n%1000 == 0 {
+			sample()
+		}
+	}
+}
+
+// BenchmarkReadXLSX reads a 100,000-row roster with the sheet reader and with the raw
+// row iterator in the same run, and reports both rates and their ratio.
+func BenchmarkReadXLSX(b *testing.B) {
+	const n = 100_000
+	data := rosterXLSX(b, n)
+	b.ResetTimer()
+	var raw, ours time.Duration
+	for range b.N {
+		t0 := time.Now()
+		if got := readRaw(b, data); got != n {
+			b.Fatalf("raw read %d rows", got)
+		}
+		t1 := time.Now()
+		if got := readSheet(b, data, nil); got != n {
+			b.Fatalf("sheet read %d rows", got)
+		}
+		raw, ours = raw+t1.Sub(t0), ours+time.Since(t1)
+	}
+	b.ReportMetric(float64(n*b.N)/ours.Seconds(), "rows/s")
+	b.ReportMetric(float64(n*b.N)/raw.Seconds(), "raw-rows/s")
+	b.ReportMetric(raw.Seconds()/ours.Seconds(), "ratio")
+	b.ReportMetric(float64(len(data))/(1<<20), "file-MB")
+}
+
+// BenchmarkReadXLSXMemory reports the peak heap while streaming a 200,000-row roster
+// (ZHIJIA_SHEET_BENCH_ROWS changes the count), the file's own bytes included, as an
+// upload held in memory would be.
+func BenchmarkReadXLSXMemory(b *testing.B) {
+	n := 200_000
+	if v, err := strconv.Atoi(os.Getenv("ZHIJIA_SHEET_BENCH_ROWS")); err == nil && v > 0 {
+		n = v
+	}
+	data := rosterXLSX(b, n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var peak uint64
+	var ms runtime.MemStats
+	sample := func() {
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse)
+	}
+	for range b.N {
+		runtime.GC()
+		if got := readSheet(b, data, sample); got != n {
+			b.Fatalf("read %d rows", got)
+		}
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(len(data))/(1<<20), "file-MB")
+}
+
+// BenchmarkWriteXLSX measures the streaming export.
+func BenchmarkWriteXLSX(b *testing.B) {
+	const n = 100_000
+	start := time.Now()
+	for range b.N {
+		rosterXLSX(b, n)
+	}
+	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "rows/s")
+}
