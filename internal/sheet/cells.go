@@ -76,6 +76,18 @@ func collapseSpaces(s string) string {
 	return b.String()
 }
 
+// unquoteCell removes the tricks people use to keep a number as text: the
+// formula ="350102…" (common in CSV files) and, in text columns, a leading apostrophe.
+func unquoteCell(s string, text bool) string {
+	if len(s) >= 3 && strings.HasPrefix(s, `="`) && strings.HasSuffix(s, `"`) {
+		s = strings.TrimSpace(s[2 : len(s)-1])
+	}
+	if text && len(s) > 1 && s[0] == '\'' {
+		s = strings.TrimSpace(s[1:])
+	}
+	return s
+}
+
 // headerMarks are the required/optional markers templates put around header names.
 var headerMarks = []string{"*", "(必填)", "(选填)", "[必填]", "必填", ":"}
 

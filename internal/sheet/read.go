@@ -177,7 +177,7 @@ func (rd *Reader) row(cells []string, line int) Row {
 			row.Values[c.Key] = ""
 			continue
 		}
-		v := NormalizeCell(cells[j])
+		v := unquoteCell(NormalizeCell(cells[j]), c.Text)
 		if c.Text && looksLikeLostNumber(v) {
 			row.Reasons = append(row.Reasons, zh("sheet.row.text_number", c.Header, v))
 		}

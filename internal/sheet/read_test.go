@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/unicode"
 )
 
 func TestOpen_ExcelTitleMergedAboveHeader(t *testing.T) {
@@ -199,4 +200,28 @@ func TestNext_TooManyRows(t *testing.T) {
 		t.Fatal("three rows passed a two-row limit")
 	}
 	wantKey(t, err, "sheet.err.too_many_rows")
+}
+
+func TestOpen_UnicodeTextAndQuotedNumbers(t *testing.T) {
+	// Excel's "Unicode 文本" is UTF-16 with a BOM, tab separated.
+	text := "姓名\t身份证号\t手机号码\r\n张三\t=\"350102199001011234\"\t'13800138000\r\n"
+	data, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows := readAll(t, data, rosterSpec())
+	if len(rows) != 1 || rows[0].Values["id"] != "350102199001011234" || rows[0].Values["phone"] != "13800138000" {
+		t.Fatalf("rows %+v", rows)
+	}
+}
+
+func TestOpen_XLSXOverSizeLimitWhileStreaming(t *testing.T) {
+	spec := rosterSpec()
+	spec.MaxBytes = 1 << 20
+	data := rosterXLSX(t, 40000)
+	if len(data) <= 1<<20 {
+		t.Fatalf("test file only %d bytes", len(data))
+	}
+	_, err := Open(bytes.NewReader(data), -1, "big.xlsx", spec)
+	wantKey(t, err, "sheet.err.too_big")
 }

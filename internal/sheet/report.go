@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -44,7 +45,11 @@ type XLSXWriter struct {
 	row      int
 	password string
 	text     int // style id of text cells
+	date     int // style id of dates (yyyy-mm-dd)
 }
+
+// dateFormat is how exports show dates: the form people in China write.
+var dateFormat = "yyyy-mm-dd"
 
 // exportSheet is the name of the one sheet an export holds.
 const exportSheet = "Sheet1"
@@ -56,6 +61,9 @@ func NewXLSXWriter(w io.Writer, headers []string) (*XLSXWriter, error) {
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 49})
 	if err == nil {
 		x.text, err = f.NewStyle(&excelize.Style{NumFmt: 49})
+	}
+	if err == nil {
+		x.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFormat})
 	}
 	if err == nil {
 		x.sw, err = f.NewStreamWriter(exportSheet)
@@ -89,16 +97,19 @@ func (x *XLSXWriter) SetColWidth(col int, width float64) {
 func (x *XLSXWriter) SetPassword(pw string) { x.password = pw }
 
 // AddRow appends one row. Strings stay text in Excel (an id number is never turned
-// into a number); numbers and time.Time are written as such.
+// into a number); numbers are numbers and a time.Time is a date shown as yyyy-mm-dd.
 func (x *XLSXWriter) AddRow(values ...any) error {
 	if x.row >= excelize.TotalRows {
 		return fmt.Errorf("sheet: more than %d rows do not fit in one sheet", excelize.TotalRows)
 	}
 	cells := make([]any, len(values))
 	for i, v := range values {
-		if s, ok := v.(string); ok {
-			cells[i] = excelize.Cell{StyleID: x.text, Value: s}
-		} else {
+		switch v := v.(type) {
+		case string:
+			cells[i] = excelize.Cell{StyleID: x.text, Value: v}
+		case time.Time:
+			cells[i] = excelize.Cell{StyleID: x.date, Value: v}
+		default:
 			cells[i] = v
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -149,8 +150,9 @@ func TestXLSXWriter_EncryptedOpensOnlyWithPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	x.SetPassword("s3cret-导出")
+	joined := time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)
 	for i := range 1000 {
-		if err := x.AddRow(fmt.Sprintf("职工%d", i), "350102199001011234", i); err != nil {
+		if err := x.AddRow(fmt.Sprintf("职工%d", i), "350102199001011234", i, joined); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -170,6 +172,9 @@ func TestXLSXWriter_EncryptedOpensOnlyWithPassword(t *testing.T) {
 	}
 	if typ, _ := f.GetCellType("Sheet1", "B2"); typ == excelize.CellTypeNumber {
 		t.Error("an id number was written as a number")
+	}
+	if rows[1][3] != "2024-01-02" {
+		t.Errorf("date shown as %q, want 2024-01-02", rows[1][3])
 	}
 	// An upload of an encrypted workbook gets the "remove the password" message.
 	_, err = Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "x.xlsx", rosterSpec())
