@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 
 	"zhijia/internal/platform"
@@ -155,6 +156,22 @@ func (rd *Reader) Next() (Row, error) {
 			rd.report.Update(rd.src.progress())
 		}
 		return rd.row(cells, line), nil
+	}
+}
+
+// All ranges over the data rows: for row, err := range rd.All() { … }. An error
+// (never io.EOF) is yielded once, with an empty Row, and ends the loop.
+func (rd *Reader) All() iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
+		for {
+			row, err := rd.Next()
+			if err == io.EOF {
+				return
+			}
+			if !yield(row, err) || err != nil {
+				return
+			}
+		}
 	}
 }
 

@@ -225,3 +225,20 @@ func TestOpen_XLSXOverSizeLimitWhileStreaming(t *testing.T) {
 	_, err := Open(bytes.NewReader(data), -1, "big.xlsx", spec)
 	wantKey(t, err, "sheet.err.too_big")
 }
+
+func TestReader_All(t *testing.T) {
+	rd, err := Open(strings.NewReader("姓名,身份证号\na,1\n\nb,2\n"), -1, "f.csv", rosterSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []int
+	for row, err := range rd.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, row.Line)
+	}
+	if fmt.Sprint(lines) != "[2 4]" {
+		t.Errorf("lines %v", lines)
+	}
+}

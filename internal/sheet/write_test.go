@@ -3,6 +3,7 @@ package sheet
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -89,12 +90,20 @@ func TestWriteErrorReport_RoundTrips(t *testing.T) {
 	for _, r := range rows {
 		dups.Add(r.Values["id"], r.Line)
 	}
+	// As a streaming import finds them: row errors as rows pass, then the first of
+	// each duplicate pair once the pair is seen — out of order, merged by the report.
 	var errs []RowError
 	for _, r := range rows {
-		if reason := dups.Reason(r.Line); reason != "" || len(r.Reasons) > 0 {
-			errs = append(errs, r.Refuse(strings.TrimSpace(reason)))
+		if len(r.Reasons) > 0 {
+			errs = append(errs, r.Refuse())
 		}
 	}
+	for _, r := range slices.Backward(rows) {
+		if reason := dups.Reason(r.Line); reason != "" {
+			errs = append(errs, r.Refuse(reason))
+		}
+	}
+	errs = append(errs, rows[0].Refuse()) // the same row refused twice: its reason once
 	var buf bytes.Buffer
 	if err := WriteErrorReport(&buf, rd.Headers(), errs); err != nil {
 		t.Fatal(err)
@@ -109,6 +118,9 @@ func TestWriteErrorReport_RoundTrips(t *testing.T) {
 	}
 	if !strings.Contains(got[2][4], "与第 4 行重复") || !strings.Contains(got[3][4], "与第 3 行重复") {
 		t.Errorf("duplicates should name each other: %q / %q", got[2][4], got[3][4])
+	}
+	if strings.Count(got[1][4], "文本格式") != 1 {
+		t.Errorf("a reason repeated: %q", got[1][4])
 	}
 	// Staff fix the report and upload it again: it reads like the original.
 	_, again := readAll(t, buf.Bytes(), rosterSpec())
