@@ -1,0 +1,164 @@
+package people
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"zhijia/internal/audit"
+	"zhijia/internal/platform"
+	"zhijia/internal/sheet"
+)
+
+// ImportMode says what an import does when some rows are refused.
+type ImportMode int
+
+const (
+	// AllOrNothing writes nothing unless every row is valid.
+	AllOrNothing ImportMode = iota
+	// ValidRows writes the valid rows and reports the refused ones.
+	ValidRows
+)
+
+// ImportOptions are the staff's choices for one roster import.
+type ImportOptions struct {
+	OrgID    int64 // union for rows that name none; must be in the actor's scope (0: every row names one)
+	Mode     ImportMode
+	Progress sheet.Progress // told how far reading has come; may be nil
+}
+
+// ImportResult is what an import did. Errors lists the refused rows in file
+// order, at most MaxImportErrors of them (Truncated says more were refused).
+type ImportResult struct {
+	Imported, Refused int
+	Errors            []sheet.RowError
+	Headers           []string // the file's header row, for the error report
+	Truncated         bool
+}
+
+// MaxImportErrors caps the refused rows an import keeps for its report: a file
+// that is wrong throughout is reported on its first rows, and counted in full.
+const MaxImportErrors = 100_000
+
+// Import tuning: rows are validated and kept pending (so that a duplicate found
+// later can still refuse them with their original cells), then written in
+// multi-row inserts of importChunk rows.
+const (
+	importPending = 2000
+	importChunk   = 400
+)
+
+// errImportRefused rolls back an all-or-nothing import that refused rows.
+var errImportRefused = errors.New("people: import refused rows")
+
+// ImportWorkers reads a roster (see RosterSpec) and adds its workers in ONE
+// transaction: a crash or kill midway leaves nothing. Each row is checked with the
+// rules of CreateWorker, the union must be in the actor's scope, an id number or
+// mobile may appear once in the file and must not be registered already. Personal
+// data is sealed and indexed before it reaches the SQL. One audit row records the
+// counts. A whole-file problem (broken file, no header) is an error; refused rows
+// are in the result, and in AllOrNothing mode any of them means nothing is written.
+func (s *Store) ImportWorkers(ctx context.Context, rd *sheet.Reader, opt ImportOptions) (*ImportResult, error) {
+	now := s.clock.Now()
+	actor := platform.ActorFrom(ctx)
+	if actor == nil {
+		return nil, platform.Errorf(platform.CodeForbidden, "err.forbidden")
+	}
+	groups, err := s.Groups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var def *union
+	if opt.OrgID != 0 {
+		if def, err = loadUnion(ctx, s.db, opt.OrgID); err != nil {
+			return nil, err
+		}
+	}
+	if opt.Progress != nil {
+		rd.OnProgress(opt.Progress)
+	}
+	im := newImporter(ctx, s, now, def, groups, opt.Mode)
+	im.res.Headers = rd.Headers()
+	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
+		im.tx = tx
+		if err := im.run(rd); err != nil {
+			return err
+		}
+		if opt.Mode == AllOrNothing && im.res.Refused > 0 {
+			return errImportRefused
+		}
+		return s.auditImport(ctx, tx, now, def, im.res, opt.Mode)
+	})
+	im.finish()
+	if errors.Is(err, errImportRefused) {
+		im.res.Imported = 0
+		err = s.db.InTx(ctx, func(tx *platform.Tx) error { return s.auditImport(ctx, tx, now, def, im.res, opt.Mode) })
+	}
+	if err != nil {
+		return nil, err
+	}
+	return im.res, nil
+}
+
+// run reads every row, validating it and writing the valid ones in chunks.
+func (im *importer) run(rd *sheet.Reader) error {
+	for {
+		row, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := im.ctx.Err(); err != nil {
+			return err
+		}
+		if err := im.add(row); err != nil {
+			return err
+		}
+		if len(im.pending) >= importPending {
+			if err := im.flush(importPending / 2); err != nil {
+				return err
+			}
+		}
+	}
+	return im.flush(0)
+}
+
+// auditImport writes the one audit row of an import: counts only.
+func (s *Store) auditImport(ctx context.Context, tx *platform.Tx, now time.Time, def *union, res *ImportResult, mode ImportMode) error {
+	e := audit.Entry{Action: "people.import", EntityType: "org"}
+	modeText := "全部正确才导入"
+	if mode == ValidRows {
+		modeText = "只导入正确的行"
+	}
+	if def != nil {
+		e.EntityID, e.OrgID, e.OrgPath = fmt.Sprint(def.ID), def.ID, def.Path
+	}
+	if mode == AllOrNothing && res.Refused > 0 {
+		e.Summary = fmt.Sprintf("导入职工名册（%s）：%d 行有误，未写入任何数据", modeText, res.Refused)
+	} else {
+		e.Summary = fmt.Sprintf("导入职工名册（%s）：导入 %d 人，拒绝 %d 行", modeText, res.Imported, res.Refused)
+	}
+	return audit.Record(ctx, tx, now, e)
+}
+
+// finish adds the duplicate reasons and sorts the report by row.
+func (im *importer) finish() {
+	for _, t := range []*sheet.DupTracker{im.ids, im.phones} {
+		for _, line := range t.Lines() {
+			if e := im.errs[line]; e != nil {
+				e.Reasons = append(e.Reasons, t.Reason(line))
+			}
+		}
+	}
+	out := make([]sheet.RowError, 0, len(im.errs))
+	for _, e := range im.errs {
+		out = append(out, *e)
+	}
+	slices.SortFunc(out, func(a, b sheet.RowError) int { return a.Line - b.Line })
+	im.res.Errors = out
+}

@@ -1,0 +1,122 @@
+package people
+
+import (
+	"fmt"
+	"strings"
+)
+
+// workerInsertCols is the column list of the import's multi-row insert.
+const workerInsertCols = `INSERT INTO workers (city_id, org_id, name, phone_index, phone_sealed, phone_masked,
+	id_index, id_sealed, id_masked, gender, birth_date, landline, employer_name, post, education,
+	member_status, joined_on, model_level, craftsman, group_code, consent_by, consent_at, consent_version,
+	created_at, updated_at, version) VALUES `
+
+const workerInsertArgs = 26
+
+// flush writes the pending rows except the newest keep, which stay pending so
+// that a duplicate a few rows on still finds them with their cells.
+func (im *importer) flush(keep int) error {
+	n := len(im.pending) - keep
+	if n <= 0 {
+		return nil
+	}
+	for start := 0; start < n; start += importChunk {
+		if err := im.writeChunk(im.pending[start:min(start+importChunk, n)]); err != nil {
+			return err
+		}
+	}
+	for _, r := range im.pending[:n] {
+		delete(im.pendAt, r.line)
+	}
+	rest := copy(im.pending, im.pending[n:])
+	clear(im.pending[rest:])
+	im.pending = im.pending[:rest]
+	return nil
+}
+
+// writeChunk refuses the rows whose id number or mobile is registered already,
+// then inserts the others with one statement.
+func (im *importer) writeChunk(rows []*importRow) error {
+	if err := im.refuseTaken(rows, "id_index", "id_number", func(r *importRow) string { return r.idIdx }); err != nil {
+		return err
+	}
+	if err := im.refuseTaken(rows, "phone_index", "phone", func(r *importRow) string { return r.phoneIdx }); err != nil {
+		return err
+	}
+	var sb strings.Builder
+	sb.WriteString(workerInsertCols)
+	args := make([]any, 0, len(rows)*workerInsertArgs)
+	ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", workerInsertArgs), ", ") + ")"
+	count := 0
+	for _, r := range rows {
+		if r.refused {
+			continue
+		}
+		if count > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(ph)
+		count++
+		c, id := r.c, r.c.id
+		var phoneIdx any
+		phoneMasked := ""
+		if r.phoneIdx != "" {
+			phoneIdx, phoneMasked = r.phoneIdx, MaskPhone(c.phone)
+		}
+		args = append(args, r.u.CityID, r.u.ID, c.in.Name, phoneIdx, r.phoneSealed, phoneMasked,
+			r.idIdx, r.idSealed, MaskIDNumber(id.Number), string(id.Gender), id.Birth.Format("2006-01-02"),
+			c.in.Landline, c.in.Employer, c.in.Post, c.in.Education, string(c.in.MemberStatus), c.in.JoinedOn,
+			string(c.in.ModelLevel), c.in.Craftsman, c.in.GroupCode, "", nil, "", im.now, im.now, 1)
+	}
+	if count == 0 {
+		return nil
+	}
+	if _, err := im.tx.Exec(im.ctx, sb.String(), args...); err != nil {
+		return fmt.Errorf("people: import rows %d–%d: %w", rows[0].line, rows[len(rows)-1].line, err)
+	}
+	im.res.Imported += count
+	return nil
+}
+
+// refuseTaken looks the chunk's blind indexes up in one query and refuses the
+// rows already registered, naming the union only when the actor may see it.
+func (im *importer) refuseTaken(rows []*importRow, column, field string, key func(*importRow) string) error {
+	byIdx := map[string]*importRow{}
+	var args []any
+	for _, r := range rows {
+		if k := key(r); k != "" && !r.refused {
+			byIdx[k] = r
+			args = append(args, k)
+		}
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	q := `SELECT w.` + column + `, o.name, o.path FROM workers w JOIN orgs o ON o.id = w.org_id WHERE w.` + column +
+		` IN (` + strings.TrimSuffix(strings.Repeat("?,", len(args)), ",") + `)`
+	res, err := im.tx.Query(im.ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("people: import: check %s: %w", field, err)
+	}
+	defer res.Close()
+	actor := im.actor()
+	for res.Next() {
+		var idx, name, path string
+		if err := res.Scan(&idx, &name, &path); err != nil {
+			return fmt.Errorf("people: import: check %s: %w", field, err)
+		}
+		r := byIdx[idx]
+		if r == nil {
+			continue
+		}
+		why := label("people.err."+field+"_taken") + "。"
+		if actor.Covers(path) {
+			why += fmt.Sprintf(label("people.err.taken_in"), name)
+		} else {
+			why += label("people.err.taken_elsewhere")
+		}
+		r.refused = true
+		im.refuse(r.line, r.raw, []string{why})
+	}
+	return res.Err()
+}
