@@ -12,6 +12,7 @@ import (
 	"zhijia/internal/auth"
 	"zhijia/internal/home"
 	"zhijia/internal/org"
+	"zhijia/internal/people"
 	"zhijia/internal/platform"
 	"zhijia/internal/web"
 )
@@ -25,6 +26,7 @@ type App struct {
 	Logger *slog.Logger
 	Orgs   *org.Store
 	Auth   *auth.Store
+	People *people.Store
 	server *web.Server
 	demo   []auth.DemoAccount
 }
@@ -56,6 +58,7 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	}
 	a := &App{Config: cfg, DB: db, Keys: keys, Clock: clock, Logger: logger}
 	a.Orgs = org.NewStore(db, clock)
+	a.People = people.NewStore(db, clock, keys)
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
 		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
 	return a

@@ -7,6 +7,7 @@ import (
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
 	"zhijia/internal/org"
+	"zhijia/internal/people"
 	"zhijia/internal/platform"
 )
 
@@ -42,6 +43,9 @@ func (a *App) SeedDemo(ctx context.Context, grassroots int) (*DemoInfo, error) {
 	}
 	phones, err := a.seedDemoWorkers(ctx, tree)
 	if err != nil {
+		return nil, err
+	}
+	if err := people.SeedDemoWorkers(ctx, a.DB, a.Keys, a.Clock, a.Config.DemoWorkers); err != nil {
 		return nil, err
 	}
 	a.demo = accounts

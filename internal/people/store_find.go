@@ -141,17 +141,17 @@ type Counts struct {
 	Members int64
 }
 
-// SubtreeCounts counts the workers and members under path (inclusive): the
-// subtree's orgs by path range, each joined to its workers through
-// workers_org_member (org_id, member_status), an index-only scan.
+// SubtreeCounts counts the workers and members under path (inclusive): the sum of
+// org_worker_counts (kept by triggers on workers) over the subtree's orgs, found
+// by path range, so the cost follows the number of orgs, not of workers.
 func (s *Store) SubtreeCounts(ctx context.Context, path string) (Counts, error) {
 	var c Counts
 	if !strings.HasPrefix(path, "/") || !strings.HasSuffix(path, "/") || !platform.ActorFrom(ctx).Covers(path) {
 		return c, platform.NotFound
 	}
 	lo, hi := platform.SubtreeRange(path)
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN w.member_status = 'member' THEN 1 ELSE 0 END), 0)
-		FROM orgs o JOIN workers w ON w.org_id = o.id WHERE o.path >= ? AND o.path < ?`, lo, hi).Scan(&c.Workers, &c.Members)
+	err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(c.workers), 0), COALESCE(SUM(c.members), 0)
+		FROM orgs o JOIN org_worker_counts c ON c.org_id = o.id WHERE o.path >= ? AND o.path < ?`, lo, hi).Scan(&c.Workers, &c.Members)
 	if err != nil {
 		return c, fmt.Errorf("people: counts %s: %w", path, err)
 	}

@@ -183,7 +183,7 @@ func TestRevealWorker_AuditedAndGuarded(t *testing.T) {
 func TestSubtreeCounts(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		f := newFixture(t, db)
-		f.mustWorker(t, f.tree.Gulou, "甲", validID("350102", "19800101", "911"), "")
+		jia := f.mustWorker(t, f.tree.Gulou, "甲", validID("350102", "19800101", "911"), "")
 		f.mustWorker(t, f.tree.Taijiang, "乙", validID("350103", "19800101", "911"), "")
 		_, err := f.store.CreateWorker(f.as(t, "admin", f.tree.City), WorkerInput{OrgID: f.tree.Gulou, Name: "丙",
 			IDNumber: validID("350102", "19800101", "933")})
@@ -201,6 +201,15 @@ func TestSubtreeCounts(t *testing.T) {
 		}
 		if _, err := f.store.SubtreeCounts(f.as(t, "admin", f.tree.Districts["350103"]), f.path(t, f.tree.Districts["350102"])); platform.ErrorCode(err) != platform.CodeNotFound {
 			t.Errorf("counts outside scope: %v", err)
+		}
+		// the per-org counts follow edits: 甲 leaves 鼓楼 for 台江 and stops being a member
+		if _, err := f.store.UpdateWorker(ctx, jia.ID, jia.Version, WorkerInput{OrgID: f.tree.Taijiang, Name: "甲", MemberStatus: NonMember}); err != nil {
+			t.Fatal(err)
+		}
+		c, _ = f.store.SubtreeCounts(ctx, f.path(t, f.tree.Districts["350102"]))
+		t2, _ := f.store.SubtreeCounts(ctx, f.path(t, f.tree.Districts["350103"]))
+		if c.Workers != 1 || c.Members != 0 || t2.Workers != 2 || t2.Members != 1 {
+			t.Errorf("after the move: 鼓楼 %+v, 台江 %+v", c, t2)
 		}
 	})
 }

@@ -17,6 +17,7 @@ type Config struct {
 	BaseURL            string
 	Demo               bool
 	DemoOrgs           int
+	DemoWorkers        int // synthetic workers in the demo registry
 	PasswordMaxAgeDays int
 	PasswordMaxAge     time.Duration
 	SessionIdle        time.Duration
@@ -31,6 +32,7 @@ var Env = []struct{ Name, Flag, Default, Doc string }{
 	{"ZHIJIA_BASE_URL", "base-url", "http://localhost:8080", "public URL; https:// turns on Secure cookies"},
 	{"ZHIJIA_DEMO", "demo", "false", "load the demo city and show demo sign-in help"},
 	{"ZHIJIA_DEMO_ORGS", "orgs", "300", "grassroots unions in the demo tree"},
+	{"ZHIJIA_DEMO_WORKERS", "workers", "2000", "synthetic workers in the demo registry"},
 	{"ZHIJIA_PASSWORD_MAX_AGE_DAYS", "password-max-age-days", "90", "days before a staff password must be changed"},
 }
 
@@ -55,6 +57,8 @@ func (c *Config) BindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", demo, "demo mode")
 	n, _ := strconv.Atoi(val["orgs"])
 	fs.IntVar(&c.DemoOrgs, "orgs", n, "grassroots unions in the demo tree")
+	nw, _ := strconv.Atoi(val["workers"])
+	fs.IntVar(&c.DemoWorkers, "workers", nw, "synthetic workers in the demo registry")
 	days, _ := strconv.Atoi(val["password-max-age-days"])
 	fs.IntVar(&c.PasswordMaxAgeDays, "password-max-age-days", days, "days before a staff password expires")
 }

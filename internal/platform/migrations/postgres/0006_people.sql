@@ -62,7 +62,49 @@ CREATE TABLE household_members (
 CREATE INDEX household_members_worker ON household_members (worker_id);
 CREATE INDEX household_members_id_index ON household_members (id_index);
 
+-- Workers and members per org, kept by triggers so that every writer (the
+-- registry, SMS sign-in, imports) keeps it right; a subtree's figures are the sum
+-- over the subtree's orgs, a few thousand rows at most, however many workers.
+-- On PostgreSQL the triggers are per statement (transition tables), so a
+-- multi-row insert or COPY updates each org's row once.
+CREATE TABLE org_worker_counts (
+    org_id BIGINT PRIMARY KEY,
+    workers BIGINT NOT NULL DEFAULT 0,
+    members BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO org_worker_counts (org_id, workers, members)
+    SELECT org_id, COUNT(*), SUM(CASE WHEN member_status = 'member' THEN 1 ELSE 0 END) FROM workers GROUP BY org_id;
+-- +goose StatementBegin
+CREATE FUNCTION workers_count_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE org_worker_counts c SET workers = c.workers - d.n, members = c.members - d.m
+        FROM (SELECT org_id, COUNT(*) AS n, SUM(CASE WHEN member_status = 'member' THEN 1 ELSE 0 END) AS m
+              FROM old_rows GROUP BY org_id) d
+        WHERE c.org_id = d.org_id;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        INSERT INTO org_worker_counts AS c (org_id, workers, members)
+        SELECT org_id, COUNT(*), SUM(CASE WHEN member_status = 'member' THEN 1 ELSE 0 END)
+        FROM new_rows GROUP BY org_id ORDER BY org_id
+        ON CONFLICT (org_id) DO UPDATE SET workers = c.workers + excluded.workers, members = c.members + excluded.members;
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER workers_count_insert AFTER INSERT ON workers
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION workers_count_apply();
+CREATE TRIGGER workers_count_delete AFTER DELETE ON workers
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION workers_count_apply();
+CREATE TRIGGER workers_count_update AFTER UPDATE ON workers
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION workers_count_apply();
+
 -- +goose Down
+DROP TRIGGER workers_count_update ON workers;
+DROP TRIGGER workers_count_delete ON workers;
+DROP TRIGGER workers_count_insert ON workers;
+DROP FUNCTION workers_count_apply();
+DROP TABLE org_worker_counts;
 DROP TABLE household_members;
 DROP INDEX workers_name;
 ALTER TABLE workers ALTER COLUMN name TYPE TEXT COLLATE "default";

@@ -60,7 +60,48 @@ CREATE TABLE household_members (
 CREATE INDEX household_members_worker ON household_members (worker_id);
 CREATE INDEX household_members_id_index ON household_members (id_index);
 
+-- Workers and members per org, kept by triggers so that every writer (the
+-- registry, SMS sign-in, imports) keeps it right; a subtree's figures are the sum
+-- over the subtree's orgs, a few thousand rows at most, however many workers.
+CREATE TABLE org_worker_counts (
+    org_id INTEGER PRIMARY KEY,
+    workers INTEGER NOT NULL DEFAULT 0,
+    members INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO org_worker_counts (org_id, workers, members)
+    SELECT org_id, COUNT(*), SUM(CASE WHEN member_status = 'member' THEN 1 ELSE 0 END) FROM workers GROUP BY org_id;
+-- +goose StatementBegin
+CREATE TRIGGER workers_count_insert AFTER INSERT ON workers BEGIN
+    INSERT OR IGNORE INTO org_worker_counts (org_id) VALUES (NEW.org_id);
+    UPDATE org_worker_counts SET workers = workers + 1,
+        members = members + (CASE WHEN NEW.member_status = 'member' THEN 1 ELSE 0 END)
+        WHERE org_id = NEW.org_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER workers_count_delete AFTER DELETE ON workers BEGIN
+    UPDATE org_worker_counts SET workers = workers - 1,
+        members = members - (CASE WHEN OLD.member_status = 'member' THEN 1 ELSE 0 END)
+        WHERE org_id = OLD.org_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER workers_count_update AFTER UPDATE OF org_id, member_status ON workers BEGIN
+    UPDATE org_worker_counts SET workers = workers - 1,
+        members = members - (CASE WHEN OLD.member_status = 'member' THEN 1 ELSE 0 END)
+        WHERE org_id = OLD.org_id;
+    INSERT OR IGNORE INTO org_worker_counts (org_id) VALUES (NEW.org_id);
+    UPDATE org_worker_counts SET workers = workers + 1,
+        members = members + (CASE WHEN NEW.member_status = 'member' THEN 1 ELSE 0 END)
+        WHERE org_id = NEW.org_id;
+END;
+-- +goose StatementEnd
+
 -- +goose Down
+DROP TRIGGER workers_count_update;
+DROP TRIGGER workers_count_delete;
+DROP TRIGGER workers_count_insert;
+DROP TABLE org_worker_counts;
 DROP TABLE household_members;
 DROP INDEX workers_name;
 DROP INDEX workers_org_member;

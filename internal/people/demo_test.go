@@ -1,0 +1,104 @@
+package people
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"zhijia/internal/org"
+	"zhijia/internal/platform"
+	"zhijia/internal/platform/dbtest"
+)
+
+func TestSeedDemoWorkers_ValidAndIdempotent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		if err := SeedDemoWorkers(ctx, db, f.keys, f.clock, 600); err != nil {
+			t.Fatal(err)
+		}
+		if err := SeedDemoWorkers(ctx, db, f.keys, f.clock, 600); err != nil {
+			t.Fatal(err)
+		}
+		sys := platform.WithActor(ctx, platform.System("test"))
+		c, err := f.store.SubtreeCounts(sys, f.tree.CityPath)
+		if err != nil || c.Workers != 600 || c.Members < 300 || c.Members > 540 {
+			t.Fatalf("counts %+v %v", c, err)
+		}
+		list, total, err := f.store.FindWorkers(sys, WorkerFilter{Limit: 1000})
+		if err != nil || total != 600 {
+			t.Fatalf("find: %d %v", total, err)
+		}
+		households := 0
+		for _, w := range list[:100] {
+			got, err := f.store.RevealWorker(sys, w.ID, FieldIDNumber)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, err := ParseIDNumberAt(got, f.clock.Now())
+			if err != nil || string(id.Gender) != string(w.Gender) || id.Birth.Format("2006-01-02") != w.Birth || got[14] != '9' {
+				t.Errorf("demo id %s for %+v: %v", got, w, err)
+			}
+			full, _ := f.store.GetWorker(sys, w.ID)
+			if len(full.Household) > 0 {
+				households++
+				if full.ConsentVersion != ConsentVersion {
+					t.Errorf("household without consent: %+v", full)
+				}
+			}
+		}
+		if households == 0 || households > 45 {
+			t.Errorf("%d of 100 demo workers have a household", households)
+		}
+	})
+}
+
+// BenchmarkSubtreeCounts counts workers and members of a district and of the
+// city over the demo tree; ZHIJIA_BENCH_WORKERS sets the size (default 100,000).
+func BenchmarkSubtreeCounts(b *testing.B) {
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("ZHIJIA_BENCH_WORKERS")); err == nil && v > 0 {
+		n = v
+	}
+	engines := map[string]func(testing.TB) *platform.DB{"sqlite": dbtest.SQLite}
+	if os.Getenv("ZHIJIA_TEST_PG") != "" {
+		engines["postgres"] = dbtest.Postgres
+	}
+	for _, name := range []string{"sqlite", "postgres"} {
+		open, ok := engines[name]
+		if !ok {
+			continue
+		}
+		b.Run(name, func(b *testing.B) {
+			db := open(b)
+			clock := platform.NewFakeClock(time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC))
+			tree, err := org.SeedDemo(context.Background(), db, clock, 6000)
+			if err != nil {
+				b.Fatal(err)
+			}
+			keys, _ := platform.NewKeyring(make([]byte, 32))
+			start := time.Now()
+			if err := SeedDemoWorkers(context.Background(), db, keys, clock, n); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("seeded %d workers in %v", n, time.Since(start))
+			s := NewStore(db, clock, keys)
+			ctx := platform.WithActor(context.Background(), platform.System("bench"))
+			var gulou string
+			if err := db.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, tree.Districts["350102"]).Scan(&gulou); err != nil {
+				b.Fatal(err)
+			}
+			for _, c := range []struct{ name, path string }{{"city", tree.CityPath}, {"district", gulou}} {
+				b.Run(c.name, func(b *testing.B) {
+					for b.Loop() {
+						if got, err := s.SubtreeCounts(ctx, c.path); err != nil || got.Workers == 0 {
+							b.Fatal(got, err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
