@@ -23,6 +23,7 @@ const usage = `zhijia — 职工之家 / Workers' Home
   demo            写入演示数据 load the demo city into the database
   user add        新建工作人员账号 create a staff account
   user reset      重置密码 reset a staff account's password
+  import workers FILE --org ID  导入职工名册 import a worker roster (.xlsx/.csv)
   backup FILE     在线备份 SQLite 数据库 copy a live SQLite database to FILE
   audit verify    校验审计日志 check that no audit row was altered or removed
   bench           性能测试 measure the figures, as ratios against baselines
@@ -55,6 +56,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdDemo(ctx, rest, stdout)
 	case "user":
 		err = cmdUser(ctx, rest, stdout)
+	case "import":
+		var refused bool
+		refused, err = cmdImport(ctx, rest, stdout, stderr)
+		if err == nil && refused {
+			return 1
+		}
 	case "backup":
 		err = cmdBackup(ctx, rest, stdout)
 	case "audit":

@@ -1,5 +1,7 @@
 package people
 
+import "fmt"
+
 // importMessages is the roster import's part of the catalogue (zh-CN, en),
 // merged by mountImport. Row reasons are rendered in Chinese for the report.
 var importMessages = map[string][2]string{
@@ -17,4 +19,19 @@ func importLabel(key string) string {
 		return m[0]
 	}
 	return label(key)
+}
+
+// MessageZH renders a people catalogue key (import keys included) in Chinese,
+// for command-line output; an unknown key is returned as is.
+func MessageZH(key string, args ...any) string {
+	m, ok := importMessages[key]
+	if !ok {
+		if m, ok = Messages[key]; !ok {
+			return key
+		}
+	}
+	if len(args) == 0 {
+		return m[0]
+	}
+	return fmt.Sprintf(m[0], args...)
 }
