@@ -126,6 +126,28 @@ func normalizeHeaderOnce(s string) string {
 	return s
 }
 
+// storedAsNumber reports a Text-column value Excel turned into a number. When the
+// file says which cells are numbers (numeric not nil), a number of 12 digits or more
+// is refused; otherwise, for CSV, the shapes a converted id takes are recognised.
+func storedAsNumber(v string, numeric []bool, j int) bool {
+	if numeric == nil {
+		return looksLikeLostNumber(v)
+	}
+	if isScientific(v) {
+		return true
+	}
+	if j >= len(numeric) || !numeric[j] {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(v) && v[i] != 'e' && v[i] != 'E'; i++ {
+		if v[i] >= '0' && v[i] <= '9' {
+			digits++
+		}
+	}
+	return digits >= 12
+}
+
 // looksLikeLostNumber reports a Text-column value that Excel stored as a number:
 // scientific notation (3.50102E+17), or 16 and more digits whose tail beyond Excel's
 // 15 significant digits is all zeros (350102199001011000).

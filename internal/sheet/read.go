@@ -28,6 +28,7 @@ type Reader struct {
 	lay      layout
 	pending  [][]string // rows read while looking for the header, not yet returned
 	pendLine []int
+	pendNum  [][]bool
 	rows     int
 	report   Progress
 }
@@ -92,6 +93,7 @@ func (rd *Reader) start() error {
 			return err
 		}
 		rows, lines = append(rows, cells), append(lines, line)
+		rd.pendNum = append(rd.pendNum, rd.numeric())
 	}
 	if allBlank(rows) {
 		return platform.Errorf(platform.CodeInvalid, "sheet.err.empty")
@@ -100,7 +102,7 @@ func (rd *Reader) start() error {
 	if err != nil {
 		return err
 	}
-	rd.lay, rd.pending, rd.pendLine = lay, rows[at+1:], lines[at+1:]
+	rd.lay, rd.pending, rd.pendLine, rd.pendNum = lay, rows[at+1:], lines[at+1:], rd.pendNum[at+1:]
 	for allBlank(rd.pending) { // make sure at least one data row follows the header
 		cells, line, err := rd.src.next()
 		if err == io.EOF {
@@ -109,6 +111,7 @@ func (rd *Reader) start() error {
 			return err
 		}
 		rd.pending, rd.pendLine = append(rd.pending, cells), append(rd.pendLine, line)
+		rd.pendNum = append(rd.pendNum, rd.numeric())
 	}
 	return nil
 }
@@ -137,7 +140,7 @@ func (rd *Reader) OnProgress(p Progress) { rd.report = p }
 // more data rows than Spec.MaxRows stops with an error.
 func (rd *Reader) Next() (Row, error) {
 	for {
-		cells, line, err := rd.raw()
+		cells, numeric, line, err := rd.raw()
 		if err != nil {
 			if err == io.EOF && rd.report != nil {
 				done, total := rd.src.progress()
@@ -155,7 +158,7 @@ func (rd *Reader) Next() (Row, error) {
 		if rd.report != nil && rd.rows%progressEvery == 0 {
 			rd.report.Update(rd.src.progress())
 		}
-		return rd.row(cells, line), nil
+		return rd.row(cells, numeric, line), nil
 	}
 }
 
@@ -176,17 +179,27 @@ func (rd *Reader) All() iter.Seq2[Row, error] {
 }
 
 // raw returns the next row, first from the rows read while finding the header.
-func (rd *Reader) raw() ([]string, int, error) {
+func (rd *Reader) raw() ([]string, []bool, int, error) {
 	if len(rd.pending) > 0 {
-		cells, line := rd.pending[0], rd.pendLine[0]
-		rd.pending, rd.pendLine = rd.pending[1:], rd.pendLine[1:]
-		return cells, line, nil
+		cells, numeric, line := rd.pending[0], rd.pendNum[0], rd.pendLine[0]
+		rd.pending, rd.pendNum, rd.pendLine = rd.pending[1:], rd.pendNum[1:], rd.pendLine[1:]
+		return cells, numeric, line, nil
 	}
-	return rd.src.next()
+	cells, line, err := rd.src.next()
+	return cells, rd.numeric(), line, err
+}
+
+// numeric is which cells of the row just read were stored as numbers, or nil when
+// the source cannot tell (CSV, the excelize fallback).
+func (rd *Reader) numeric() []bool {
+	if t, ok := rd.src.(interface{ numericCells() []bool }); ok {
+		return t.numericCells()
+	}
+	return nil
 }
 
 // row normalises the cells of one row and notes the problems the reader can see.
-func (rd *Reader) row(cells []string, line int) Row {
+func (rd *Reader) row(cells []string, numeric []bool, line int) Row {
 	row := Row{Line: line, Raw: cells, Values: make(map[string]string, len(rd.spec.Columns))}
 	for i, c := range rd.spec.Columns {
 		j := rd.lay.index[i]
@@ -195,7 +208,7 @@ func (rd *Reader) row(cells []string, line int) Row {
 			continue
 		}
 		v := unquoteCell(NormalizeCell(cells[j]), c.Text)
-		if c.Text && looksLikeLostNumber(v) {
+		if c.Text && storedAsNumber(v, numeric, j) {
 			row.Reasons = append(row.Reasons, zh("sheet.row.text_number", c.Header, v))
 		}
 		row.Values[c.Key] = v

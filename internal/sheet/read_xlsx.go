@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -20,14 +21,48 @@ type xlsxSource struct {
 	replay [][]string // rows read while choosing the sheet
 }
 
-// openXLSX opens the workbook and picks the first sheet that has the Spec's header:
-// a workbook may start with an instructions sheet.
+// openXLSX reads the upload (within the size limit) and opens the first sheet that
+// has the Spec's header: a workbook may start with an instructions sheet. Workbooks
+// are streamed with the package's own scanner; excelize's row iterator is kept for
+// packages the scanner does not recognise.
 func openXLSX(br *bufio.Reader, cr *countingReader, limit int64, spec Spec) (source, error) {
-	f, err := excelize.OpenReader(br)
+	data, err := io.ReadAll(br)
 	if err != nil {
 		if errors.Is(err, errTooBig) || cr.n > limit {
 			return nil, tooBig(limit)
 		}
+		return nil, fmt.Errorf("sheet: read workbook: %w", err)
+	}
+	wb, err := openWorkbook(data)
+	if err != nil || len(wb.sheets) == 0 {
+		return openExcelize(data, spec)
+	}
+	var firstErr error
+	for _, sh := range wb.sheets {
+		err := probeSheet(spec, func() (source, error) { return wb.openSheet(sh.path) })
+		if err == nil {
+			return wb.openSheet(sh.path)
+		}
+		firstErr = preferError(firstErr, err)
+		if _, ok := platform.AsError(err); !ok {
+			return nil, err
+		}
+	}
+	return nil, orEmpty(firstErr)
+}
+
+// orEmpty is err, or "the file is empty" for a workbook without sheets.
+func orEmpty(err error) error {
+	if err == nil {
+		return platform.Errorf(platform.CodeInvalid, "sheet.err.empty")
+	}
+	return err
+}
+
+// openExcelize is the fallback: excelize's streaming row iterator.
+func openExcelize(data []byte, spec Spec) (source, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
 		return nil, platform.Errorf(platform.CodeInvalid, "sheet.err.broken")
 	}
 	var firstErr error
@@ -36,20 +71,61 @@ func openXLSX(br *bufio.Reader, cr *countingReader, limit int64, spec Spec) (sou
 		if err == nil {
 			return src, nil
 		}
-		if pe, ok := platform.AsError(err); !ok {
-			f.Close()
-			return nil, err
-		} else if firstErr == nil || pe.Message == "sheet.err.missing_columns" {
-			if fe, _ := platform.AsError(firstErr); fe == nil || fe.Message != "sheet.err.missing_columns" {
-				firstErr = err
-			}
+		firstErr = preferError(firstErr, err)
+		if _, ok := platform.AsError(err); !ok {
+			break
 		}
 	}
 	f.Close()
-	if firstErr == nil {
-		return nil, platform.Errorf(platform.CodeInvalid, "sheet.err.empty")
+	return nil, orEmpty(firstErr)
+}
+
+// probeSheet reads the first rows of a sheet and says whether the header is there.
+func probeSheet(spec Spec, open func() (source, error)) error {
+	src, err := open()
+	if err != nil {
+		return err
 	}
-	return nil, firstErr
+	defer src.close()
+	var head [][]string
+	var lines []int
+	for len(head) < headerScanRows {
+		cells, line, err := src.next()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return err
+		}
+		head, lines = append(head, cells), append(lines, line)
+	}
+	if allBlank(head) {
+		return platform.Errorf(platform.CodeInvalid, "sheet.err.empty")
+	}
+	_, _, err = findHeader(spec, head, lines)
+	return err
+}
+
+// preferError keeps the most useful of the sheets' errors: missing columns (the
+// header was found) over no header over an empty sheet.
+func preferError(have, next error) error {
+	rank := func(err error) int {
+		pe, ok := platform.AsError(err)
+		switch {
+		case err == nil:
+			return 0
+		case !ok:
+			return 4
+		case pe.Message == "sheet.err.missing_columns":
+			return 3
+		case pe.Message == "sheet.err.no_header":
+			return 2
+		}
+		return 1
+	}
+	if rank(next) > rank(have) {
+		return next
+	}
+	return have
 }
 
 // openSheet reads the first rows of one sheet and keeps them if the header is there.
