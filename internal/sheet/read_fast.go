@@ -30,7 +30,10 @@ type stringTable struct {
 	ends []uint32
 }
 
-func (t *stringTable) add(s []byte) { t.buf = append(t.buf, s...); t.ends = append(t.ends, uint32(len(t.buf))) }
+func (t *stringTable) add(s []byte) {
+	t.buf = append(t.buf, s...)
+	t.ends = append(t.ends, uint32(len(t.buf)))
+}
 
 func (t *stringTable) get(i int) (string, bool) {
 	if i < 0 || i >= len(t.ends) {
