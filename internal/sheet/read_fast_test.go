@@ -156,7 +156,7 @@ func TestOpen_FallsBackToExcelize(t *testing.T) {
 }
 
 // handMadeXLSX packs a worksheet and shared-string table written by hand.
-func handMadeXLSX(t *testing.T, sheet, sst string) []byte {
+func handMadeXLSX(t testing.TB, sheet, sst string) []byte {
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
 	parts := map[string]string{
@@ -172,4 +172,31 @@ func handMadeXLSX(t *testing.T, sheet, sst string) []byte {
 	}
 	z.Close()
 	return buf.Bytes()
+}
+
+// FuzzScanner feeds arbitrary bytes as a worksheet: the scanner must never panic or
+// loop, only return rows or an error.
+func FuzzScanner(f *testing.F) {
+	f.Add(`<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>1</v></c></row></sheetData>`)
+	f.Add(`<row><c t="inlineStr"><is><t>&#x4E2D;&amp;</t></is></c><c r="ZZZZ9"/></row>`)
+	f.Add(`<row r="2"><c r="A2" t="s"><v>99</v></c></row><![CDATA[x]]><!-- > --><?pi?>`)
+	f.Add(`<row r="3"><c r='B3' t="b"><v>1</v></c><c r="A"><v>x</v></c></row><row/>`)
+	f.Fuzz(func(t *testing.T, sheet string) {
+		data := handMadeXLSX(t, sheet, `<sst><si><t>a</t></si></sst>`)
+		wb, err := openWorkbook(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := wb.openSheet(wb.sheets[0].path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.close()
+		for range 10000 {
+			if _, _, err := src.next(); err != nil {
+				return
+			}
+		}
+		t.Fatal("no end after 10000 rows")
+	})
 }
