@@ -11,6 +11,7 @@ import (
 
 	"zhijia/internal/app/apptest"
 	"zhijia/internal/auth"
+	"zhijia/internal/people"
 	"zhijia/internal/platform"
 	"zhijia/internal/platform/dbtest"
 	"zhijia/internal/web"
@@ -22,7 +23,7 @@ import (
 type accessRow struct {
 	Pattern string
 	Perm    string
-	Entity  string // what {id} names: "org", "account", "token" (an API token of another account), or "" for no id
+	Entity  string // what {id} names: "org", "account", "token" (an API token of another account), "worker", or "" for no id
 }
 
 var accessMatrix = []accessRow{
@@ -50,6 +51,13 @@ var accessMatrix = []accessRow{
 	{"POST /console/orgs/{id}/close", "org.edit", "org"},
 	{"POST /console/orgs/{id}/reopen", "org.edit", "org"},
 	{"POST /console/orgs/{id}/delete", "org.edit", "org"},
+	{"GET /console/workers", "people.view", ""},
+	{"GET /console/workers/new", "people.edit", ""},
+	{"POST /console/workers", "people.edit", ""},
+	{"GET /console/workers/{id}", "people.view", "worker"},
+	{"POST /console/workers/{id}/reveal", "people.reveal", "worker"},
+	{"GET /console/workers/{id}/edit", "people.edit", "worker"},
+	{"POST /console/workers/{id}", "people.edit", "worker"},
 	{"GET /console/accounts", "account.view", ""},
 	{"GET /console/accounts/new", "account.edit", ""},
 	{"POST /console/accounts", "account.edit", ""},
@@ -74,6 +82,8 @@ var accessMatrix = []accessRow{
 	{"GET /api/v1/orgs/{id}", "org.view", "org"},
 	{"GET /api/v1/orgs/{id}/stats", "org.view", "org"},
 	{"POST /api/v1/orgs", "org.edit", ""},
+	{"GET /api/v1/workers", "people.view", ""},
+	{"GET /api/v1/workers/{id}", "people.view", "worker"},
 }
 
 // where names the four targets of a scoped route, seen from a district actor.
@@ -144,6 +154,7 @@ func newMatrixEnv(t *testing.T, db *platform.DB) *matrixEnv {
 			"org":     {"own": gulou, "child": tree.Gulou, "sibling": taijiang, "parent": tree.City},
 			"account": {},
 			"token":   {},
+			"worker":  matrixWorkers(t, env, map[string]int64{"own": gulou, "child": tree.Gulou, "sibling": taijiang, "parent": tree.City}),
 		}}
 	sys := platform.WithActor(ctx, platform.System("test"))
 	ids := map[string]int64{}
@@ -176,6 +187,60 @@ func newMatrixEnv(t *testing.T, db *platform.DB) *matrixEnv {
 		m.tokens[role] = tok
 	}
 	return m
+}
+
+// matrixWorkers registers one worker per target: in a grassroots union under
+// each of the four orgs (the parent's is a union of an industry under the city,
+// outside 鼓楼; "own" is a 鼓楼 union other than the child's).
+func matrixWorkers(t *testing.T, env *apptest.Env, orgs map[string]int64) map[string]int64 {
+	t.Helper()
+	sys := platform.WithActor(context.Background(), platform.System("test"))
+	out := map[string]int64{}
+	for i, w := range where {
+		union := grassrootsUnder(t, env, orgs[w], w)
+		body := fmt.Sprintf("35010219800101%d91", i+1)
+		wk, err := env.App.People.CreateWorker(sys, people.WorkerInput{OrgID: union, Name: "矩阵" + w,
+			IDNumber: body + string(people.CheckChar(body))})
+		if err != nil {
+			t.Fatalf("matrix worker %s: %v", w, err)
+		}
+		out[w] = wk.ID
+	}
+	return out
+}
+
+// grassrootsUnder finds an active grassroots union whose path holds orgID and, for
+// "own" and "parent", lies outside the child union and outside 鼓楼 respectively.
+func grassrootsUnder(t *testing.T, env *apptest.Env, orgID int64, w string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var path string
+	if err := env.App.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, orgID).Scan(&path); err != nil {
+		t.Fatal(err)
+	}
+	var gulouPath string
+	if err := env.App.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, env.Info.Tree.Districts["350102"]).Scan(&gulouPath); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := env.App.DB.Query(ctx, `SELECT id, path FROM orgs WHERE level = 'grassroots' AND status = 'active' AND path LIKE ? ORDER BY id`, path+"%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var p string
+		if err := rows.Scan(&id, &p); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case w == "own" && id == env.Info.Tree.Gulou, w == "parent" && strings.HasPrefix(p, gulouPath):
+			continue
+		}
+		return id
+	}
+	t.Fatalf("no grassroots union under %s", path)
+	return 0
 }
 
 // call makes the request and classifies it: denied is 401, 403, 404 or a

@@ -78,6 +78,7 @@ func (a *App) Server() *web.Server {
 	home.Mount(s, a.Orgs)
 	auth.Mount(s, a.Auth, a.demo)
 	org.Mount(s, a.Orgs)
+	people.Mount(s, a.People)
 	audit.Mount(s, a.DB, a.Clock)
 	mountAPI(s, a)
 	a.server = s

@@ -260,3 +260,5 @@ func contains[T comparable](list []T, x T) bool {
 	}
 	return false
 }
+
+func errField(field, key string) error { return platform.Invalid().Field(field, key) }

@@ -1,0 +1,201 @@
+package people
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"zhijia/internal/audit"
+	"zhijia/internal/platform"
+	"zhijia/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Handlers serves the worker registry's console pages and API.
+type Handlers struct {
+	store *Store
+	db    *platform.DB
+	clock platform.Clock
+}
+
+// Mount adds the registry's pages, menu and API. Lists and details need
+// people.view and show masked data; people.edit adds and edits; one clear value at
+// a time needs people.reveal and is audited.
+func Mount(s *web.Server, store *Store) {
+	h := &Handlers{store: store, db: store.db, clock: store.clock}
+	s.Catalog.Add(Messages)
+	s.AddPages("people", templates, "templates")
+	s.Sample("people/console/list", &listView{})
+	s.Sample("people/console/show", &showView{W: &Worker{}})
+	s.Sample("people/console/form", &formView{})
+	s.AddMenu(web.MenuItem{Group: "people.menu_group", Label: "people.menu.workers", Href: "/console/workers", Perm: "people.view", Order: 200})
+	s.Console("GET /console/workers", "people.view", h.list)
+	s.Console("GET /console/workers/new", "people.edit", h.newForm)
+	s.Console("POST /console/workers", "people.edit", h.create)
+	s.Console("GET /console/workers/{id}", "people.view", h.show)
+	s.Console("POST /console/workers/{id}/reveal", "people.reveal", h.reveal)
+	s.Console("GET /console/workers/{id}/edit", "people.edit", h.editForm)
+	s.Console("POST /console/workers/{id}", "people.edit", h.update)
+	mountAPI(s, h)
+}
+
+func can(c *web.Ctx, perm string) bool {
+	s := c.Server()
+	return s.Can != nil && s.Can(c.Actor, perm)
+}
+
+func detailURL(id int64) string { return "/console/workers/" + strconv.FormatInt(id, 10) }
+
+func crumbs(c *web.Ctx, tail ...web.Crumb) []web.Crumb {
+	return append([]web.Crumb{{Label: c.T("people.menu_group")}, {Label: c.T("people.menu.workers"), Href: "/console/workers"}}, tail...)
+}
+
+// ---- list ----
+
+type listView struct {
+	Rows        []Worker
+	Q           web.ListQuery
+	P           web.Pager
+	Groups      []Group
+	GroupNames  map[string]string
+	ModelLevels []ModelLevel
+	CanEdit     bool
+}
+
+func filterOf(q web.ListQuery) WorkerFilter {
+	return WorkerFilter{Q: q.Q, MemberStatus: MemberStatus(q.Get("status")), ModelLevel: q.Get("model"),
+		GroupCode: q.Get("group"), Sort: q.Sort, Desc: q.Desc, Limit: q.Limit(), Offset: q.Offset()}
+}
+
+func (h *Handlers) list(c *web.Ctx) error {
+	ctx := c.R.Context()
+	q := c.ParseList("name", "created", "birth")
+	f := filterOf(q)
+	if f.MemberStatus != "" && f.MemberStatus != Member && f.MemberStatus != NonMember {
+		f.MemberStatus = ""
+	}
+	rows, total, err := h.store.FindWorkers(ctx, f)
+	if err != nil {
+		return err
+	}
+	groups, err := h.store.Groups(ctx)
+	if err != nil {
+		return err
+	}
+	if q.Export {
+		return h.export(c, rows, total, groups)
+	}
+	v := &listView{Rows: rows, Q: q, P: q.Pager("/console/workers", total), Groups: groups,
+		GroupNames: groupNames(c, groups), ModelLevels: ModelLevels(), CanEdit: can(c, "people.edit")}
+	return c.RenderPage(http.StatusOK, "people/console/list", &web.Page{Title: c.T("people.list.title"),
+		Crumbs: []web.Crumb{{Label: c.T("people.menu_group")}, {Label: c.T("people.menu.workers")}}, Data: v})
+}
+
+// groupNames maps group codes to names in the user's language.
+func groupNames(c *web.Ctx, groups []Group) map[string]string {
+	out := map[string]string{}
+	for _, g := range groups {
+		out[g.Code] = g.NameZH
+		if c.L.Locale() == "en" {
+			out[g.Code] = g.NameEN
+		}
+	}
+	return out
+}
+
+// export writes the list, masked, and audits it in its own transaction first.
+func (h *Handlers) export(c *web.Ctx, rows []Worker, total int, groups []Group) error {
+	err := audit.RecordTx(c.R.Context(), h.db, h.clock.Now(), audit.Entry{Action: "people.export", EntityType: "worker",
+		Summary: fmt.Sprintf("导出职工名单（已脱敏）%d 条 filter=%s", total, c.R.URL.RawQuery)})
+	if err != nil {
+		return err
+	}
+	names := groupNames(c, groups)
+	head := []string{c.T("people.field.name"), c.T("people.field.id_number"), c.T("people.field.gender"),
+		c.T("people.field.birth"), c.T("people.field.phone"), c.T("people.field.org"), c.T("people.field.employer"),
+		c.T("people.field.post"), c.T("people.field.member_status"), c.T("people.field.joined_on"),
+		c.T("people.field.model_level"), c.T("people.field.craftsman"), c.T("people.field.group_code")}
+	out := make([][]any, 0, len(rows))
+	for _, w := range rows {
+		gender := ""
+		if w.Gender != "" {
+			gender = c.T(w.Gender.LabelKey())
+		}
+		model := ""
+		if w.ModelLevel != ModelNone {
+			model = c.T(w.ModelLevel.LabelKey())
+		}
+		out = append(out, []any{MaskName(w.Name), w.IDMasked, gender, w.Birth, w.PhoneMasked, w.OrgName, w.Employer,
+			w.Post, c.T("people.status." + string(w.MemberStatus)), w.JoinedOn, model, w.Craftsman, names[w.GroupCode]})
+	}
+	return c.ExportXLSX(c.T("people.list.title"), head, out)
+}
+
+// ---- detail and reveal ----
+
+type showView struct {
+	W         *Worker
+	GroupName string
+	Revealed  map[string]string // field → clear value, shown once on this response
+	CanReveal bool
+	CanEdit   bool
+}
+
+func (h *Handlers) show(c *web.Ctx) error {
+	return h.renderShow(c, http.StatusOK, nil)
+}
+
+func (h *Handlers) renderShow(c *web.Ctx, status int, revealed map[string]string) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	ctx := c.R.Context()
+	w, err := h.store.GetWorker(ctx, id)
+	if err != nil {
+		return err
+	}
+	v := &showView{W: w, Revealed: revealed, CanReveal: can(c, "people.reveal"), CanEdit: can(c, "people.edit")}
+	if v.GroupName, err = h.groupName(ctx, c, w.GroupCode); err != nil {
+		return err
+	}
+	return c.RenderPage(status, "people/console/show", &web.Page{Title: MaskName(w.Name),
+		Crumbs: crumbs(c, web.Crumb{Label: MaskName(w.Name)}), Data: v})
+}
+
+func (h *Handlers) groupName(ctx context.Context, c *web.Ctx, code string) (string, error) {
+	if code == "" {
+		return "", nil
+	}
+	groups, err := h.store.Groups(ctx)
+	if err != nil {
+		return "", err
+	}
+	return groupNames(c, groups)[code], nil
+}
+
+// reveal shows one clear value on the detail page; it is never put in a URL or
+// a redirect, and the store audits it before returning it.
+func (h *Handlers) reveal(c *web.Ctx) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	field := c.R.URL.Query().Get("field")
+	if field == "" {
+		field = c.R.PostFormValue("field")
+	}
+	clear, err := h.store.RevealWorker(c.R.Context(), id, field)
+	if err != nil {
+		if e, ok := platform.AsError(err); ok && e.Code == platform.CodeInvalid {
+			return h.renderShow(c, http.StatusUnprocessableEntity, nil) // no such field: nothing shown
+		}
+		return err
+	}
+	c.W.Header().Set("Cache-Control", "no-store")
+	return h.renderShow(c, http.StatusOK, map[string]string{field: clear})
+}
