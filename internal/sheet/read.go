@@ -41,7 +41,8 @@ const progressEvery = 2048
 // (.csv in UTF-8 with or without BOM, GBK, or UTF-16 "Unicode text"). size is the
 // length when known, or -1. Errors are *platform.Error with a catalogue key: empty
 // file, too big, old .xls or another binary, no header, required columns missing.
-// Nothing is read into memory beyond what excelize needs to open a workbook.
+// CSV is streamed; an .xlsx is held compressed in memory (it is a zip, read from its
+// end) with its shared strings packed, and its rows are streamed.
 func Open(r io.Reader, size int64, filename string, spec Spec) (*Reader, error) {
 	limit := spec.maxBytes()
 	if size > limit {
@@ -133,7 +134,8 @@ func (rd *Reader) Has(key string) bool {
 }
 
 // OnProgress sets who hears how far reading has come (every couple of thousand rows
-// and at the end). Units are bytes for CSV and rows for .xlsx (total -1: unknown).
+// and at the end), in bytes: of the file for CSV (total -1 when its size was not
+// given), of the worksheet's XML for .xlsx (rows, total -1, in the excelize fallback).
 func (rd *Reader) OnProgress(p Progress) { rd.report = p }
 
 // Next returns the next non-blank data row, or io.EOF after the last one. A file with

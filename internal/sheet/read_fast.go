@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path"
 	"strings"
 
@@ -163,17 +164,32 @@ type fastSource struct {
 	numeric []bool // which cells of the last row were stored as numbers
 	done    bool
 	val     []byte
+	read    *countingReader // bytes of worksheet XML read, for progress
+	size    int64           // the worksheet XML's size
 }
 
 func (wb *workbook) openSheet(p string) (*fastSource, error) {
-	rc, err := wb.zr.Open(p)
-	if err != nil {
-		return nil, platform.Errorf(platform.CodeInvalid, "sheet.err.broken")
+	for _, f := range wb.zr.File {
+		if f.Name != p {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, platform.Errorf(platform.CodeInvalid, "sheet.err.broken")
+		}
+		cr := &countingReader{r: rc, limit: math.MaxInt64}
+		return &fastSource{wb: wb, rc: rc, sc: newXMLScanner(cr), read: cr, size: int64(f.UncompressedSize64)}, nil
 	}
-	return &fastSource{wb: wb, rc: rc, sc: newXMLScanner(rc)}, nil
+	return nil, platform.Errorf(platform.CodeInvalid, "sheet.err.broken")
 }
 
-func (s *fastSource) progress() (int64, int64) { return int64(s.line), -1 }
+// progress is the share of the worksheet's XML read so far, in bytes.
+func (s *fastSource) progress() (int64, int64) {
+	if s.done {
+		return s.size, s.size
+	}
+	return min(s.read.n, s.size), s.size
+}
 
 func (s *fastSource) close() error { return s.rc.Close() }
 

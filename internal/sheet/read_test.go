@@ -242,3 +242,32 @@ func TestReader_All(t *testing.T) {
 		t.Errorf("lines %v", lines)
 	}
 }
+
+type progressLog struct{ done, total []int64 }
+
+func (p *progressLog) Update(done, total int64) {
+	p.done, p.total = append(p.done, done), append(p.total, total)
+}
+
+func TestReader_ProgressReachesTheEnd(t *testing.T) {
+	for name, data := range map[string][]byte{"xlsx": rosterXLSX(t, 5000), "csv": []byte("姓名,身份证号\n" + strings.Repeat("张三,1\n", 50000))} {
+		t.Run(name, func(t *testing.T) {
+			rd, err := Open(bytes.NewReader(data), int64(len(data)), "f", rosterSpec())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rd.Close()
+			var p progressLog
+			rd.OnProgress(&p)
+			for _, err := range rd.All() {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			n := len(p.done)
+			if n < 3 || p.done[n-1] != p.total[n-1] || p.total[0] <= 0 || p.done[0] >= p.done[n-2] {
+				t.Errorf("progress %v of %v: want rising to the total", p.done, p.total)
+			}
+		})
+	}
+}
