@@ -76,6 +76,27 @@ var accessMatrix = []accessRow{
 	{"POST /console/tokens/{id}/revoke", "account.edit", "token"},
 	{"GET /console/password", "", ""},
 	{"POST /console/password", "", ""},
+	// membership: {id} is an application or a transfer to a union in the target org
+	{"GET /portal/membership", "", ""}, {"GET /portal/join", "", ""}, {"POST /portal/join", "", ""},
+	{"POST /portal/join/withdraw", "", ""}, {"GET /portal/card", "", ""}, {"GET /portal/transfer", "", ""},
+	{"POST /portal/transfer", "", ""}, {"GET /verify", "", ""}, {"GET /verify/key.json", "", ""}, {"GET /sw.js", "", ""},
+	{"GET /console/membership/applications", "people.view", ""},
+	{"GET /console/membership/applications/{id}", "people.view", "application"},
+	{"POST /console/membership/applications/{id}/approve", "people.edit", "application"},
+	{"POST /console/membership/applications/{id}/decline", "people.edit", "application"},
+	{"GET /console/membership/transfers", "people.view", ""},
+	{"GET /console/membership/transfers/new", "people.edit", ""},
+	{"POST /console/membership/transfers", "people.edit", ""},
+	{"GET /console/membership/transfers/{id}", "people.view", "transfer"},
+	{"POST /console/membership/transfers/{id}/accept", "people.edit", "transfer"},
+	{"POST /console/membership/transfers/{id}/decline", "people.edit", "transfer"},
+	{"GET /api/v1/membership/applications", "people.view", ""},
+	{"POST /api/v1/membership/applications/{id}/approve", "people.edit", "application"},
+	{"POST /api/v1/membership/applications/{id}/decline", "people.edit", "application"},
+	{"GET /api/v1/membership/transfers", "people.view", ""},
+	{"POST /api/v1/membership/transfers", "people.edit", ""},
+	{"POST /api/v1/membership/transfers/{id}/accept", "people.edit", "transfer"},
+	{"POST /api/v1/membership/transfers/{id}/decline", "people.edit", "transfer"},
 	// API (bearer tokens)
 	{"GET /api/v1/me", "", ""},
 	{"GET /api/v1/orgs", "org.view", ""},
@@ -156,6 +177,7 @@ func newMatrixEnv(t *testing.T, db *platform.DB) *matrixEnv {
 			"token":   {},
 			"worker":  matrixWorkers(t, env, map[string]int64{"own": gulou, "child": tree.Gulou, "sibling": taijiang, "parent": tree.City}),
 		}}
+	m.targets["application"], m.targets["transfer"] = membershipTargets(t, env)
 	sys := platform.WithActor(ctx, platform.System("test"))
 	ids := map[string]int64{}
 	accs, _, err := env.App.Auth.FindAccounts(sys, auth.AccountFilter{Limit: 200})

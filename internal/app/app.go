@@ -11,6 +11,7 @@ import (
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
 	"zhijia/internal/home"
+	"zhijia/internal/membership"
 	"zhijia/internal/org"
 	"zhijia/internal/people"
 	"zhijia/internal/platform"
@@ -19,16 +20,17 @@ import (
 
 // App is one running zhijia.
 type App struct {
-	Config platform.Config
-	DB     *platform.DB
-	Keys   *platform.Keyring
-	Clock  platform.Clock
-	Logger *slog.Logger
-	Orgs   *org.Store
-	Auth   *auth.Store
-	People *people.Store
-	server *web.Server
-	demo   []auth.DemoAccount
+	Config     platform.Config
+	DB         *platform.DB
+	Keys       *platform.Keyring
+	Clock      platform.Clock
+	Logger     *slog.Logger
+	Orgs       *org.Store
+	Auth       *auth.Store
+	Membership *membership.Store
+	People     *people.Store
+	server     *web.Server
+	demo       []auth.DemoAccount
 }
 
 // Open connects to the configured database, applies migrations and builds the stores.
@@ -58,6 +60,7 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	}
 	a := &App{Config: cfg, DB: db, Keys: keys, Clock: clock, Logger: logger}
 	a.Orgs = org.NewStore(db, clock)
+	a.Membership = membership.NewStore(db, clock)
 	a.People = people.NewStore(db, clock, keys)
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
 		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
@@ -80,6 +83,7 @@ func (a *App) Server() *web.Server {
 	org.Mount(s, a.Orgs)
 	people.Mount(s, a.People)
 	audit.Mount(s, a.DB, a.Clock)
+	membership.Mount(s, a.Membership, a.Keys)
 	mountAPI(s, a)
 	a.server = s
 	return s

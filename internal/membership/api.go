@@ -1,0 +1,251 @@
+package membership
+
+import (
+	"net/http"
+	"time"
+
+	"zhijia/internal/web"
+)
+
+// mountAPI adds the /api/v1 membership routes: reads with people.view, decisions
+// and staff-requested transfers with people.edit.
+func mountAPI(s *web.Server, h *Handlers) {
+	s.APIRoute("GET /api/v1/membership/applications", "people.view", web.APIDoc{Summary: "List applications to join unions in the caller's subtree",
+		Tag: "membership", Query: []string{"status", "q", "page", "size"}, Response: appListSchema}, h.apiApplications)
+	s.APIRoute("POST /api/v1/membership/applications/{id}/approve", "people.edit", web.APIDoc{Summary: "Approve an application: the worker becomes a member of the union from today",
+		Tag: "membership", Request: decisionSchema, Response: appSchema}, h.apiApprove)
+	s.APIRoute("POST /api/v1/membership/applications/{id}/decline", "people.edit", web.APIDoc{Summary: "Decline an application with a reason",
+		Tag: "membership", Request: declineSchema, Response: appSchema}, h.apiDecline)
+	s.APIRoute("GET /api/v1/membership/transfers", "people.view", web.APIDoc{Summary: "List transfers into or out of the caller's subtree",
+		Tag: "membership", Query: []string{"status", "page", "size"}, Response: transferListSchema}, h.apiTransfers)
+	s.APIRoute("POST /api/v1/membership/transfers", "people.edit", web.APIDoc{Summary: "Request the transfer of a member of a union in the caller's subtree",
+		Tag: "membership", Request: transferRequestSchema, Response: transferSchema, Status: http.StatusCreated}, h.apiTransferCreate)
+	s.APIRoute("POST /api/v1/membership/transfers/{id}/accept", "people.edit", web.APIDoc{Summary: "Accept a transfer into a union in the caller's subtree",
+		Tag: "membership", Request: decisionSchema, Response: transferSchema}, h.apiTransferAccept)
+	s.APIRoute("POST /api/v1/membership/transfers/{id}/decline", "people.edit", web.APIDoc{Summary: "Decline a transfer with a reason",
+		Tag: "membership", Request: declineSchema, Response: transferSchema}, h.apiTransferDecline)
+}
+
+// ApplicationJSON is an application as the API shows it; the name is masked.
+type ApplicationJSON struct {
+	ID          int64      `json:"id"`
+	WorkerID    int64      `json:"worker_id"`
+	WorkerName  string     `json:"worker_name"`
+	OrgID       int64      `json:"org_id"`
+	OrgName     string     `json:"org_name"`
+	Status      Status     `json:"status"`
+	Reason      string     `json:"reason"`
+	SubmittedAt time.Time  `json:"submitted_at"`
+	DecidedBy   string     `json:"decided_by"`
+	DecidedAt   *time.Time `json:"decided_at"`
+	Version     int64      `json:"version"`
+}
+
+func appJSON(a *Application) ApplicationJSON {
+	return ApplicationJSON{ID: a.ID, WorkerID: a.WorkerID, WorkerName: a.WorkerName, OrgID: a.OrgID, OrgName: a.OrgName,
+		Status: a.Status, Reason: a.Reason, SubmittedAt: a.SubmittedAt, DecidedBy: a.DecidedByName, DecidedAt: a.DecidedAt, Version: a.Version}
+}
+
+// TransferJSON is a transfer as the API shows it; the name is masked.
+type TransferJSON struct {
+	ID            int64          `json:"id"`
+	WorkerID      int64          `json:"worker_id"`
+	WorkerName    string         `json:"worker_name"`
+	FromOrgID     int64          `json:"from_org_id"`
+	FromOrgName   string         `json:"from_org_name"`
+	ToOrgID       int64          `json:"to_org_id"`
+	ToOrgName     string         `json:"to_org_name"`
+	RequestedBy   string         `json:"requested_by"`
+	RequestedKind string         `json:"requested_kind"`
+	Status        TransferStatus `json:"status"`
+	Reason        string         `json:"reason"`
+	RequestedAt   time.Time      `json:"requested_at"`
+	DecidedBy     string         `json:"decided_by"`
+	DecidedAt     *time.Time     `json:"decided_at"`
+	Version       int64          `json:"version"`
+}
+
+func transferJSON(t *Transfer) TransferJSON {
+	return TransferJSON{ID: t.ID, WorkerID: t.WorkerID, WorkerName: t.WorkerName, FromOrgID: t.FromOrgID, FromOrgName: t.FromName,
+		ToOrgID: t.ToOrgID, ToOrgName: t.ToName, RequestedBy: t.RequestedName, RequestedKind: t.RequestedKind, Status: t.Status,
+		Reason: t.Reason, RequestedAt: t.RequestedAt, DecidedBy: t.DecidedByName, DecidedAt: t.DecidedAt, Version: t.Version}
+}
+
+type listJSON[T any] struct {
+	Items []T `json:"items"`
+	Total int `json:"total"`
+	Page  int `json:"page"`
+	Size  int `json:"size"`
+}
+
+// decision is the body of approve, accept and decline; version is optional
+// (0 skips the check that nobody changed the record since it was read).
+type decision struct {
+	Version int64  `json:"version"`
+	Reason  string `json:"reason"`
+}
+
+func readDecision(c *web.Ctx) (decision, error) {
+	var d decision
+	if c.R.ContentLength == 0 {
+		return d, nil
+	}
+	return d, c.DecodeJSON(&d)
+}
+
+func (h *Handlers) apiApplications(c *web.Ctx) error {
+	q := c.ParseList("submitted")
+	rows, total, err := h.store.FindApplications(c.R.Context(), Filter{Status: Status(q.Get("status")), Q: q.Q,
+		Limit: q.Limit(), Offset: q.Offset()})
+	if err != nil {
+		return err
+	}
+	out := listJSON[ApplicationJSON]{Items: []ApplicationJSON{}, Total: total, Page: q.Page, Size: q.Size}
+	for i := range rows {
+		out.Items = append(out.Items, appJSON(&rows[i]))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (h *Handlers) apiDecideApp(c *web.Ctx, approve bool) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	d, err := readDecision(c)
+	if err != nil {
+		return err
+	}
+	if approve {
+		err = h.store.Approve(c.R.Context(), id, d.Version)
+	} else {
+		err = h.store.Decline(c.R.Context(), id, d.Version, d.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	a, err := h.store.Application(c.R.Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, appJSON(a))
+}
+
+func (h *Handlers) apiApprove(c *web.Ctx) error { return h.apiDecideApp(c, true) }
+func (h *Handlers) apiDecline(c *web.Ctx) error { return h.apiDecideApp(c, false) }
+
+func (h *Handlers) apiTransfers(c *web.Ctx) error {
+	q := c.ParseList("requested")
+	rows, total, err := h.store.FindTransfers(c.R.Context(), TransferFilter{Status: TransferStatus(q.Get("status")),
+		Limit: q.Limit(), Offset: q.Offset()})
+	if err != nil {
+		return err
+	}
+	out := listJSON[TransferJSON]{Items: []TransferJSON{}, Total: total, Page: q.Page, Size: q.Size}
+	for i := range rows {
+		out.Items = append(out.Items, transferJSON(&rows[i]))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (h *Handlers) apiTransferCreate(c *web.Ctx) error {
+	var in struct {
+		WorkerID int64  `json:"worker_id"`
+		OrgID    int64  `json:"org_id"`
+		Reason   string `json:"reason"`
+	}
+	if err := c.DecodeJSON(&in); err != nil {
+		return err
+	}
+	t, err := h.store.RequestTransfer(c.R.Context(), in.WorkerID, in.OrgID, in.Reason)
+	if err != nil {
+		return err
+	}
+	if t, err = h.store.Transfer(c.R.Context(), t.ID); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, transferJSON(t))
+}
+
+func (h *Handlers) apiDecideTransfer(c *web.Ctx, accept bool) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	d, err := readDecision(c)
+	if err != nil {
+		return err
+	}
+	if accept {
+		err = h.store.AcceptTransfer(c.R.Context(), id, d.Version)
+	} else {
+		err = h.store.DeclineTransfer(c.R.Context(), id, d.Version, d.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	t, err := h.store.Transfer(c.R.Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, transferJSON(t))
+}
+
+func (h *Handlers) apiTransferAccept(c *web.Ctx) error  { return h.apiDecideTransfer(c, true) }
+func (h *Handlers) apiTransferDecline(c *web.Ctx) error { return h.apiDecideTransfer(c, false) }
+
+var (
+	str     = map[string]any{"type": "string"}
+	integer = map[string]any{"type": "integer"}
+	stamp   = map[string]any{"type": "string", "format": "date-time"}
+	nullTS  = map[string]any{"type": []any{"string", "null"}, "format": "date-time"}
+
+	appSchema = map[string]any{
+		"type": "object",
+		"properties": map[string]any{"id": integer, "worker_id": integer,
+			"worker_name": map[string]any{"type": "string", "description": "masked, e.g. 张*明"},
+			"org_id":      integer, "org_name": str,
+			"status": map[string]any{"type": "string", "enum": []any{"pending", "approved", "declined", "withdrawn"}},
+			"reason": str, "submitted_at": stamp, "decided_by": str, "decided_at": nullTS, "version": integer},
+		"required": []any{"id", "worker_id", "org_id", "status", "submitted_at", "version"},
+	}
+	transferSchema = map[string]any{
+		"type": "object",
+		"properties": map[string]any{"id": integer, "worker_id": integer,
+			"worker_name": map[string]any{"type": "string", "description": "masked, e.g. 张*明"},
+			"from_org_id": integer, "from_org_name": str, "to_org_id": integer, "to_org_name": str,
+			"requested_by": str, "requested_kind": map[string]any{"type": "string", "enum": []any{"worker", "staff"}},
+			"status": map[string]any{"type": "string", "enum": []any{"pending", "accepted", "declined", "cancelled"}},
+			"reason": str, "requested_at": stamp, "decided_by": str, "decided_at": nullTS, "version": integer},
+		"required": []any{"id", "worker_id", "from_org_id", "to_org_id", "status", "requested_at", "version"},
+	}
+	appListSchema      = listOf(appSchema)
+	transferListSchema = listOf(transferSchema)
+	decisionSchema     = map[string]any{
+		"type": "object", "additionalProperties": false,
+		"properties": map[string]any{"version": map[string]any{"type": "integer",
+			"description": "the version read; a decision on a changed record is refused (409). Omit to skip the check."}},
+	}
+	declineSchema = map[string]any{
+		"type": "object", "additionalProperties": false,
+		"properties": map[string]any{"version": integer,
+			"reason": map[string]any{"type": "string", "maxLength": 200, "description": "shown to the worker"}},
+		"required": []any{"reason"},
+	}
+	transferRequestSchema = map[string]any{
+		"type": "object", "additionalProperties": false,
+		"properties": map[string]any{"worker_id": integer,
+			"org_id": map[string]any{"type": "integer", "description": "the receiving grassroots union"},
+			"reason": map[string]any{"type": "string", "maxLength": 200}},
+		"required": []any{"worker_id", "org_id"},
+	}
+)
+
+func listOf(item map[string]any) map[string]any {
+	return map[string]any{
+		"type": "object",
+		"properties": map[string]any{"items": map[string]any{"type": "array", "items": item},
+			"total": integer, "page": integer, "size": integer},
+		"required": []any{"items", "total", "page", "size"},
+	}
+}
