@@ -41,8 +41,10 @@ const progressEvery = 2048
 // (.csv in UTF-8 with or without BOM, GBK, or UTF-16 "Unicode text"). size is the
 // length when known, or -1. Errors are *platform.Error with a catalogue key: empty
 // file, too big, old .xls or another binary, no header, required columns missing.
-// CSV is streamed; an .xlsx is held compressed in memory (it is a zip, read from its
-// end) with its shared strings packed, and its rows are streamed.
+// CSV is streamed. An .xlsx is a zip, read from its end: when r is an io.ReaderAt
+// (an *os.File, a multipart.File, a bytes.Reader) and size is given it is read in
+// place, otherwise it is first read into memory; its shared strings are held packed
+// and its rows are streamed.
 func Open(r io.Reader, size int64, filename string, spec Spec) (*Reader, error) {
 	limit := spec.maxBytes()
 	if size > limit {
@@ -63,7 +65,7 @@ func Open(r io.Reader, size int64, filename string, spec Spec) (*Reader, error) 
 	var src source
 	switch kind := sniff(head); kind {
 	case kindXLSX:
-		src, err = openXLSX(br, cr, limit, spec)
+		src, err = openXLSX(r, size, br, cr, limit, spec)
 	case kindText:
 		src, err = openCSV(br, cr, size, head)
 	case kindOLE:

@@ -3,6 +3,7 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -24,32 +25,48 @@ type workbook struct {
 
 type wbSheet struct{ name, path string }
 
-// stringTable holds the shared strings as one byte slice and end offsets: a few
-// bytes of overhead per string, where a []string would take sixteen more.
+// stringTable holds the shared strings in 1 MB chunks, each string prefixed by its
+// length, and one 4-byte position per string: a few bytes of overhead per string
+// and no doubling slack, where a []string would take sixteen bytes more each.
 type stringTable struct {
-	buf  []byte
-	ends []uint32
+	chunks [][]byte
+	starts []uint32 // chunk<<20 | offset
 }
 
+const chunkBits = 20
+
+// maxStringChunks bounds the shared strings held in memory, in MB: a million-row
+// roster needs about 60.
+const maxStringChunks = 256
+
 func (t *stringTable) add(s []byte) {
-	t.buf = append(t.buf, s...)
-	t.ends = append(t.ends, uint32(len(t.buf)))
+	need := binary.MaxVarintLen32 + len(s)
+	n := len(t.chunks)
+	if n == 0 || len(t.chunks[n-1])+need > cap(t.chunks[n-1]) {
+		t.chunks = append(t.chunks, make([]byte, 0, max(1<<chunkBits, need)))
+		n++
+	}
+	c := t.chunks[n-1]
+	if len(s) >= 1<<chunkBits || n >= 1<<(32-chunkBits) {
+		s = nil // beyond Excel's 32,767 characters per cell, or over 4 GB: kept empty
+	}
+	t.starts = append(t.starts, uint32(n-1)<<chunkBits|uint32(len(c)))
+	c = binary.AppendUvarint(c, uint64(len(s)))
+	t.chunks[n-1] = append(c, s...)
 }
 
 func (t *stringTable) get(i int) (string, bool) {
-	if i < 0 || i >= len(t.ends) {
+	if i < 0 || i >= len(t.starts) {
 		return "", false
 	}
-	start := uint32(0)
-	if i > 0 {
-		start = t.ends[i-1]
-	}
-	return string(t.buf[start:t.ends[i]]), true
+	c := t.chunks[t.starts[i]>>chunkBits][t.starts[i]&(1<<chunkBits-1):]
+	n, k := binary.Uvarint(c)
+	return string(c[k : k+int(n)]), true
 }
 
 // openWorkbook reads the workbook's directory, sheet list and shared strings.
-func openWorkbook(data []byte) (*workbook, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+func openWorkbook(ra io.ReaderAt, size int64) (*workbook, error) {
+	zr, err := zip.NewReader(ra, size)
 	if err != nil {
 		return nil, platform.Errorf(platform.CodeInvalid, "sheet.err.broken")
 	}
@@ -123,6 +140,7 @@ func (wb *workbook) readStrings(name string) error {
 	defer f.Close()
 	sc := newXMLScanner(f)
 	var cur []byte
+	sized := false
 	inT, inPh := false, false
 	for {
 		kind, err := sc.next()
@@ -136,6 +154,11 @@ func (wb *workbook) readStrings(name string) error {
 		switch {
 		case kind == tokEOF:
 			return nil
+		case n == "sst" && kind == tokStart && !sized:
+			if u, err := atoiBytes(sc.attr("uniqueCount")); err == nil {
+				wb.sst.starts = make([]uint32, 0, min(u, 1<<22)) // the count is the file's word
+			}
+			sized = true
 		case n == "si" && kind == tokStart:
 			cur = cur[:0]
 		case n == "si" && kind == tokEnd, n == "si" && kind == tokSelfClose:
@@ -143,6 +166,9 @@ func (wb *workbook) readStrings(name string) error {
 				cur = cur[:0]
 			}
 			wb.sst.add(cur)
+			if len(wb.sst.chunks) > maxStringChunks { // a zip bomb, or no roster
+				return platform.Errorf(platform.CodeInvalid, "sheet.err.too_big", fmt.Sprintf("%d MB", maxStringChunks))
+			}
 		case n == "t":
 			inT = kind == tokStart
 		case n == "rPh":
@@ -289,7 +315,7 @@ func (s *fastSource) resolve(typ string) (string, error) {
 		}
 		v, ok := s.wb.sst.get(i)
 		if !ok {
-			return "", fmt.Errorf("sheet: shared string %d of %d: %w", i, len(s.wb.sst.ends), errBadXML)
+			return "", fmt.Errorf("sheet: shared string %d of %d: %w", i, len(s.wb.sst.starts), errBadXML)
 		}
 		return v, nil
 	case "b":

@@ -42,7 +42,7 @@ func excelizeRows(t *testing.T, data []byte, sheet string) map[int][]string {
 // scannerRows reads every row of the first sheet with the package's scanner.
 func scannerRows(t *testing.T, data []byte) map[int][]string {
 	t.Helper()
-	wb, err := openWorkbook(data)
+	wb, err := openWorkbook(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestScanner_TextZeroTailAcceptedNumericRefused(t *testing.T) {
 
 func TestOpen_FallsBackToExcelize(t *testing.T) {
 	data := buildXLSX(t, [][]any{{"姓名", "身份证号"}, {"张三", "350102199001011234"}}, nil)
-	src, err := openExcelize(data, rosterSpec())
+	src, err := openExcelize(bytes.NewReader(data), rosterSpec())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func FuzzScanner(f *testing.F) {
 	f.Add(`<row r="3"><c r='B3' t="b"><v>1</v></c><c r="A"><v>x</v></c></row><row/>`)
 	f.Fuzz(func(t *testing.T, sheet string) {
 		data := handMadeXLSX(t, sheet, `<sst><si><t>a</t></si></sst>`)
-		wb, err := openWorkbook(data)
+		wb, err := openWorkbook(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			t.Fatal(err)
 		}

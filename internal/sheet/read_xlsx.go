@@ -25,17 +25,21 @@ type xlsxSource struct {
 // has the Spec's header: a workbook may start with an instructions sheet. Workbooks
 // are streamed with the package's own scanner; excelize's row iterator is kept for
 // packages the scanner does not recognise.
-func openXLSX(br *bufio.Reader, cr *countingReader, limit int64, spec Spec) (source, error) {
-	data, err := io.ReadAll(br)
-	if err != nil {
-		if errors.Is(err, errTooBig) || cr.n > limit {
-			return nil, tooBig(limit)
+func openXLSX(r io.Reader, size int64, br *bufio.Reader, cr *countingReader, limit int64, spec Spec) (source, error) {
+	ra, ok := r.(io.ReaderAt)
+	if !ok || size <= 0 {
+		data, err := io.ReadAll(br)
+		if err != nil {
+			if errors.Is(err, errTooBig) || cr.n > limit {
+				return nil, tooBig(limit)
+			}
+			return nil, fmt.Errorf("sheet: read workbook: %w", err)
 		}
-		return nil, fmt.Errorf("sheet: read workbook: %w", err)
+		ra, size = bytes.NewReader(data), int64(len(data))
 	}
-	wb, err := openWorkbook(data)
+	wb, err := openWorkbook(ra, size)
 	if err != nil || len(wb.sheets) == 0 {
-		return openExcelize(data, spec)
+		return openExcelize(io.NewSectionReader(ra, 0, size), spec)
 	}
 	var firstErr error
 	for _, sh := range wb.sheets {
@@ -60,8 +64,8 @@ func orEmpty(err error) error {
 }
 
 // openExcelize is the fallback: excelize's streaming row iterator.
-func openExcelize(data []byte, spec Spec) (source, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+func openExcelize(r io.Reader, spec Spec) (source, error) {
+	f, err := excelize.OpenReader(r)
 	if err != nil {
 		return nil, platform.Errorf(platform.CodeInvalid, "sheet.err.broken")
 	}
