@@ -4,7 +4,9 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"maps"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"zhijia/internal/audit"
@@ -110,7 +112,7 @@ func groupNames(c *web.Ctx, groups []Group) map[string]string {
 // export writes the list, masked, and audits it in its own transaction first.
 func (h *Handlers) export(c *web.Ctx, rows []Worker, total int, groups []Group) error {
 	err := audit.RecordTx(c.R.Context(), h.db, h.clock.Now(), audit.Entry{Action: "people.export", EntityType: "worker",
-		Summary: fmt.Sprintf("导出职工名单（已脱敏）%d 条 filter=%s", total, c.R.URL.RawQuery)})
+		Summary: fmt.Sprintf("导出职工名单（已脱敏）%d 条 filter=%s", total, auditQuery(c.R.URL.Query()))})
 	if err != nil {
 		return err
 	}
@@ -133,6 +135,17 @@ func (h *Handlers) export(c *web.Ctx, rows []Worker, total int, groups []Group) 
 			w.Post, c.T("people.status." + string(w.MemberStatus)), w.JoinedOn, model, w.Craftsman, names[w.GroupCode]})
 	}
 	return c.ExportXLSX(c.T("people.list.title"), head, out)
+}
+
+// auditQuery is the list's filter for the audit log with the search text
+// hidden: it may be an id number, a phone or a name.
+func auditQuery(v url.Values) string {
+	v = maps.Clone(v)
+	if v.Get("q") != "" {
+		v.Set("q", "***")
+	}
+	v.Del("export")
+	return v.Encode()
 }
 
 // ---- detail and reveal ----

@@ -157,7 +157,11 @@ func TestWorkerExport_MaskedAndAudited(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		r := env.Staff(t, "gulou.clerk").Get("/console/workers?export=xlsx")
+		clerk := env.Staff(t, "gulou.clerk")
+		if r := clerk.Get("/console/workers?export=xlsx&q=" + clear[0]); r.Status != 200 {
+			t.Fatalf("export by id: %d", r.Status)
+		}
+		r := clerk.Get("/console/workers?export=xlsx")
 		if r.Status != 200 {
 			t.Fatalf("export: %d", r.Status)
 		}
@@ -179,8 +183,12 @@ func TestWorkerExport_MaskedAndAudited(t *testing.T) {
 			t.Errorf("export lacks masked values: %s", all)
 		}
 		var n int
-		if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'people.export'`).Scan(&n); err != nil || n != 1 {
+		var summaries string
+		if err := db.QueryRow(context.Background(), `SELECT COUNT(*), MIN(summary) || MAX(summary) FROM audit_log WHERE action = 'people.export'`).Scan(&n, &summaries); err != nil || n != 2 {
 			t.Errorf("export audit rows: %d %v", n, err)
+		}
+		if strings.Contains(summaries, clear[0]) {
+			t.Errorf("the export's audit row holds the id number searched for: %s", summaries)
 		}
 	})
 }
