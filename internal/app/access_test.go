@@ -58,6 +58,12 @@ var accessMatrix = []accessRow{
 	{"POST /console/workers/{id}/reveal", "people.reveal", "worker"},
 	{"GET /console/workers/{id}/edit", "people.edit", "worker"},
 	{"POST /console/workers/{id}", "people.edit", "worker"},
+	{"GET /console/workers/import", "people.edit", ""},
+	{"GET /console/workers/import/template", "people.edit", ""},
+	{"POST /console/workers/import", "people.edit", ""},
+	{"GET /console/worker-imports/{id}", "people.edit", "import_job"},
+	{"GET /console/worker-imports/{id}/progress", "people.edit", "import_job"},
+	{"GET /console/worker-imports/{id}/errors.xlsx", "people.edit", "import_job"},
 	{"GET /console/accounts", "account.view", ""},
 	{"GET /console/accounts/new", "account.edit", ""},
 	{"POST /console/accounts", "account.edit", ""},
@@ -272,6 +278,9 @@ func (m *matrixEnv) call(t *testing.T, rt web.Route, role auth.Role, row accessR
 	path := rt.Path()
 	if w != "" {
 		path = strings.Replace(path, "{id}", fmt.Sprint(m.targets[row.Entity][w]), 1)
+	}
+	if row.Entity == "import_job" { // owner-only: "own" and "child" are the caller's jobs
+		path = strings.Replace(rt.Path(), "{id}", fmt.Sprint(m.importJob(t, role, w)), 1)
 	}
 	c := m.staff[role]
 	var r *apptest.Response
