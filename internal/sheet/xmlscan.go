@@ -83,31 +83,41 @@ func (s *xmlScanner) next() (tokKind, error) {
 // comments and CDATA sections, which may hold '>'.
 func (s *xmlScanner) readTag() error {
 	s.buf = s.buf[:0]
-	var quote byte
 	for {
-		c, err := s.r.ReadByte()
+		chunk, err := s.r.ReadSlice('>')
+		s.buf = append(s.buf, chunk...)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
 		if err != nil {
 			return errBadXML
 		}
-		switch {
-		case quote != 0:
+		if tagComplete(s.buf) {
+			s.tag = s.buf[:len(s.buf)-1]
+			return nil
+		}
+	}
+}
+
+// tagComplete reports whether the '>' ending b closes the tag.
+func tagComplete(b []byte) bool {
+	switch {
+	case bytes.HasPrefix(b, []byte("!--")):
+		return len(b) >= 6 && bytes.HasSuffix(b, []byte("-->"))
+	case bytes.HasPrefix(b, []byte("![CDATA[")):
+		return len(b) >= 11 && bytes.HasSuffix(b, []byte("]]>"))
+	}
+	var quote byte
+	for _, c := range b[:len(b)-1] {
+		if quote != 0 {
 			if c == quote {
 				quote = 0
 			}
-		case c == '"' || c == '\'':
-			if !bytes.HasPrefix(s.buf, []byte("!")) {
-				quote = c
-			}
-		case c == '>':
-			if (bytes.HasPrefix(s.buf, []byte("!--")) && !bytes.HasSuffix(s.buf, []byte("--"))) ||
-				(bytes.HasPrefix(s.buf, []byte("![CDATA[")) && !bytes.HasSuffix(s.buf, []byte("]]"))) {
-				break
-			}
-			s.tag = s.buf
-			return nil
+		} else if c == '"' || c == '\'' {
+			quote = c
 		}
-		s.buf = append(s.buf, c)
 	}
+	return quote == 0
 }
 
 // name is the local name of the current tag (a prefix like x: is dropped).
