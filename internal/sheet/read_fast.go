@@ -309,6 +309,9 @@ func (s *fastSource) readCell(typ string) (string, error) {
 func (s *fastSource) resolve(typ string) (string, error) {
 	switch typ {
 	case "s":
+		if len(bytes.TrimSpace(s.val)) == 0 {
+			return "", nil
+		}
 		i, err := atoiBytes(bytes.TrimSpace(s.val))
 		if err != nil {
 			return "", platform.Errorf(platform.CodeInvalid, "sheet.err.broken")

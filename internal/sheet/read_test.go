@@ -271,3 +271,17 @@ func TestReader_ProgressReachesTheEnd(t *testing.T) {
 		})
 	}
 }
+
+func TestOpen_XLSXFromAPlainReader(t *testing.T) {
+	// An upload that is not an io.ReaderAt (a network stream) is read into memory first.
+	data := buildXLSX(t, [][]any{{"姓名", "身份证号"}, {"张三", "350102199001011234"}}, nil)
+	rd, err := Open(io.MultiReader(bytes.NewReader(data)), -1, "f.xlsx", rosterSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	row, err := rd.Next()
+	if err != nil || row.Values["id"] != "350102199001011234" || row.Line != 2 {
+		t.Fatalf("row %+v, %v", row, err)
+	}
+}
