@@ -3,6 +3,12 @@
 // title rows tolerated, GBK or UTF-8), normalises cells, and writes templates, error
 // reports and streaming (optionally encrypted) exports. It knows nothing about workers
 // or any other domain: a Spec names the columns, the caller validates the values.
+//
+// An import reads rows with Open and Next (or All), refuses a row with Row.Refuse,
+// tracks in-file duplicates with a DupTracker and hands the refused rows to
+// WriteErrorReport. Worksheets are streamed by a small SpreadsheetML scanner
+// (xmlscan.go, read_fast.go): excelize's row iterator, kept as a fallback, is about
+// four times slower and needs more memory for a million-row roster with shared strings.
 package sheet
 
 import (
