@@ -15,7 +15,7 @@ var Messages = map[string][2]string{
 	"sheet.err.missing_columns": {"缺少必填列：%s。请在表头中加上这些列后再上传", "Required columns are missing: %s. Add them to the header row and upload again"},
 
 	// Row reasons (Chinese, in the error report).
-	"sheet.row.text_number": {"“%s”被 Excel 存成了数字（%s），末几位已经丢失：该列必须设置为文本格式，请把该列设为文本后重新输入", "“%s” was stored by Excel as a number (%s) and its last digits are lost: the column must be formatted as text; format it as text and type the value again"},
+	"sheet.row.text_number": {"“%s”被 Excel 存成了数字（%s），长数字会丢失末几位：该列必须设置为文本格式，请把该列设为文本后重新输入", "“%s” was stored by Excel as a number (%s), which loses the last digits of long numbers: the column must be formatted as text; format it as text and type the value again"},
 	"sheet.row.duplicate":   {"与第 %s 行重复：同一文件中只能出现一次，请删除或改正其中一行", "Same as row %s: it may appear only once in a file; delete or correct one of the rows"},
 	"sheet.row.bad_date":    {"“%s”不是有效日期：请写成 2024-01-02 这样的格式", "“%s” is not a valid date: write it like 2024-01-02"},
 
