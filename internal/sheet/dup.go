@@ -67,3 +67,29 @@ func (d *DupTracker) Lines() []int {
 	slices.Sort(lines)
 	return lines
 }
+
+// FillRaw fills in the original cells of refused rows that have none, reading a
+// freshly opened Reader of the same upload: the first row of a duplicate pair is
+// only refused once the second turns up, when its cells are long gone, and keeping
+// every row's cells for that would cost hundreds of megabytes on a large file.
+func FillRaw(rd *Reader, errs []RowError) error {
+	want := map[int][]int{}
+	for i, e := range errs {
+		if e.Raw == nil {
+			want[e.Line] = append(want[e.Line], i)
+		}
+	}
+	for row, err := range rd.All() {
+		if len(want) == 0 {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		for _, i := range want[row.Line] {
+			errs[i].Raw = row.Raw
+		}
+		delete(want, row.Line)
+	}
+	return nil
+}
