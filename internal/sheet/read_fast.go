@@ -190,6 +190,7 @@ type fastSource struct {
 	numeric []bool // which cells of the last row were stored as numbers
 	done    bool
 	val     []byte
+	width   int             // the widest row so far, to size the next
 	read    *countingReader // bytes of worksheet XML read, for progress
 	size    int64           // the worksheet XML's size
 }
@@ -245,8 +246,9 @@ func (s *fastSource) next() ([]string, int, error) {
 
 // readRow reads the cells up to </row>.
 func (s *fastSource) readRow() ([]string, error) {
-	var cells []string
-	s.numeric = nil // a fresh slice per row: the reader may hold on to it
+	// Fresh slices per row (the reader may hold on to them), sized like the last row.
+	cells := make([]string, 0, s.width)
+	s.numeric = make([]bool, 0, s.width)
 	col := 0
 	for {
 		kind, err := s.sc.next()
@@ -255,6 +257,7 @@ func (s *fastSource) readRow() ([]string, error) {
 		}
 		n := string(s.sc.name())
 		if n == "row" && kind == tokEnd {
+			s.width = max(s.width, len(cells))
 			return cells, nil
 		}
 		if n != "c" || kind == tokEnd {
