@@ -83,9 +83,12 @@ func BenchmarkSubtreeCounts(b *testing.B) {
 			if err := SeedDemoWorkers(context.Background(), db, keys, clock, n); err != nil {
 				b.Fatal(err)
 			}
-			b.Logf("seeded %d workers in %v", n, time.Since(start))
+			b.Logf("seeded %d workers in %v (%.0f rows/s)", n, time.Since(start), float64(n)/time.Since(start).Seconds())
 			s := NewStore(db, clock, keys)
 			ctx := platform.WithActor(context.Background(), platform.System("bench"))
+			if _, err := db.Exec(ctx, `ANALYZE`); err != nil { // as a live database would be
+				b.Fatal(err)
+			}
 			var gulou string
 			if err := db.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, tree.Districts["350102"]).Scan(&gulou); err != nil {
 				b.Fatal(err)
@@ -99,6 +102,22 @@ func BenchmarkSubtreeCounts(b *testing.B) {
 					}
 				})
 			}
+			// exact id-number search through the blind index, over the whole city
+			var wid int64
+			if err := db.QueryRow(ctx, `SELECT id FROM workers WHERE id_sealed <> '' ORDER BY id LIMIT 1 OFFSET ?`, n/2).Scan(&wid); err != nil {
+				b.Fatal(err)
+			}
+			id, err := s.RevealWorker(ctx, wid, FieldIDNumber)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run("find_by_id", func(b *testing.B) {
+				for b.Loop() {
+					if _, total, err := s.FindWorkers(ctx, WorkerFilter{Q: id}); err != nil || total != 1 {
+						b.Fatal(total, err)
+					}
+				}
+			})
 		})
 	}
 }
