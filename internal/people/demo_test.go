@@ -111,6 +111,15 @@ func BenchmarkSubtreeCounts(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			for _, c := range []struct{ name, q string }{{"list_city", ""}, {"list_name_prefix", "陈志"}} {
+				b.Run(c.name, func(b *testing.B) {
+					for b.Loop() {
+						if list, _, err := s.FindWorkers(ctx, WorkerFilter{Q: c.q, Limit: 20}); err != nil || len(list) == 0 {
+							b.Fatal(len(list), err)
+						}
+					}
+				})
+			}
 			b.Run("find_by_id", func(b *testing.B) {
 				for b.Loop() {
 					if _, total, err := s.FindWorkers(ctx, WorkerFilter{Q: id}); err != nil || total != 1 {

@@ -75,9 +75,9 @@ func (s *Store) FindWorkers(ctx context.Context, f WorkerFilter) ([]Worker, int,
 		limit = 50
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*)`+workerFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("people: count: %w", err)
+	total, err := s.countWorkers(ctx, f, under, cond, args)
+	if err != nil {
+		return nil, 0, err
 	}
 	rows, err := s.db.Query(ctx, `SELECT `+workerColumns+workerFrom+` WHERE `+cond+
 		` ORDER BY `+col+dir+`, w.id`+dir+` LIMIT ? OFFSET ?`, append(args, min(limit, 1000), max(f.Offset, 0))...)
@@ -94,6 +94,27 @@ func (s *Store) FindWorkers(ctx context.Context, f WorkerFilter) ([]Worker, int,
 		out = append(out, *w)
 	}
 	return out, total, rows.Err()
+}
+
+// countWorkers counts the matches; with no search and no filter but membership
+// it reads the per-org counts instead of counting a whole subtree's workers.
+func (s *Store) countWorkers(ctx context.Context, f WorkerFilter, under, cond string, args []any) (int, error) {
+	if strings.TrimSpace(f.Q) == "" && f.ModelLevel == "" && f.GroupCode == "" {
+		c, err := s.SubtreeCounts(ctx, under)
+		switch f.MemberStatus {
+		case "":
+			return int(c.Workers), err
+		case Member:
+			return int(c.Members), err
+		case NonMember:
+			return int(c.Workers - c.Members), err
+		}
+	}
+	var total int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*)`+workerFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
+		return 0, fmt.Errorf("people: count: %w", err)
+	}
+	return total, nil
 }
 
 // queryCondition turns the search box into one indexed condition: an id number
