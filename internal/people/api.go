@@ -9,7 +9,7 @@ import (
 // mountAPI adds the /api/v1 worker reads (people.view): search-first, masked.
 func mountAPI(s *web.Server, h *Handlers) {
 	s.APIRoute("GET /api/v1/workers", "people.view", web.APIDoc{Summary: "Search workers in the caller's subtree (masked)",
-		Tag: "workers", Query: []string{"q", "status", "model", "group", "sort", "dir", "page", "size"}, Response: workerListSchema}, h.apiList)
+		Tag: "workers", Query: []string{"q", "org", "status", "model", "group", "sort", "dir", "page", "size"}, Response: workerListSchema}, h.apiList)
 	s.APIRoute("GET /api/v1/workers/{id}", "people.view", web.APIDoc{Summary: "One worker with the household (masked)",
 		Tag: "workers", Response: workerSchema}, h.apiGet)
 }
@@ -76,11 +76,15 @@ func (h *Handlers) apiList(c *web.Ctx) error {
 	if f.MemberStatus != "" && f.MemberStatus != Member && f.MemberStatus != NonMember {
 		return errField("status", "people.err.member_status_invalid")
 	}
+	out := WorkerList{Items: []WorkerJSON{}, Page: q.Page, Size: q.Size}
+	if !h.narrow(c, q, &f) { // an org outside the caller's subtree: nothing to list
+		return c.JSON(http.StatusOK, out)
+	}
 	rows, total, err := h.store.FindWorkers(c.R.Context(), f)
 	if err != nil {
 		return err
 	}
-	out := WorkerList{Items: []WorkerJSON{}, Total: total, Page: q.Page, Size: q.Size}
+	out = WorkerList{Items: []WorkerJSON{}, Total: total, Page: q.Page, Size: q.Size}
 	for i := range rows {
 		out.Items = append(out.Items, toJSON(&rows[i]))
 	}

@@ -43,7 +43,6 @@ func Mount(s *web.Server, store *Store) {
 	s.Console("GET /console/workers/{id}/edit", "people.edit", h.editForm)
 	s.Console("POST /console/workers/{id}", "people.edit", h.update)
 	mountAPI(s, h)
-	mountImport(s, h)
 }
 
 func can(c *web.Ctx, perm string) bool {
@@ -61,6 +60,8 @@ func crumbs(c *web.Ctx, tail ...web.Crumb) []web.Crumb {
 
 type listView struct {
 	Rows        []Worker
+	Orgs        []OrgChoice
+	Counts      Counts // workers and members in the chosen part of the subtree
 	Q           web.ListQuery
 	P           web.Pager
 	Groups      []Group
@@ -81,6 +82,9 @@ func (h *Handlers) list(c *web.Ctx) error {
 	if f.MemberStatus != "" && f.MemberStatus != Member && f.MemberStatus != NonMember {
 		f.MemberStatus = ""
 	}
+	if !h.narrow(c, q, &f) {
+		f.Under = "/none/" // an org outside the scope: nothing
+	}
 	rows, total, err := h.store.FindWorkers(ctx, f)
 	if err != nil {
 		return err
@@ -94,8 +98,36 @@ func (h *Handlers) list(c *web.Ctx) error {
 	}
 	v := &listView{Rows: rows, Q: q, P: q.Pager("/console/workers", total), Groups: groups,
 		GroupNames: groupNames(c, groups), ModelLevels: ModelLevels(), CanEdit: can(c, "people.edit")}
+	if v.Orgs, err = h.store.OrgChoices(ctx); err != nil {
+		return err
+	}
+	under := f.Under
+	if under == "" {
+		under = c.Actor.OrgPath
+	}
+	if under != "/none/" {
+		if v.Counts, err = h.store.SubtreeCounts(ctx, under); err != nil && platform.ErrorCode(err) != platform.CodeNotFound {
+			return err
+		}
+	}
 	return c.RenderPage(http.StatusOK, "people/console/list", &web.Page{Title: c.T("people.list.title"),
 		Crumbs: []web.Crumb{{Label: c.T("people.menu_group")}, {Label: c.T("people.menu.workers")}}, Data: v})
+}
+
+// narrow reads the org filter (an org id) into f.Under; false when the org is
+// unknown or outside the actor's subtree.
+func (h *Handlers) narrow(c *web.Ctx, q web.ListQuery, f *WorkerFilter) bool {
+	v := q.Get("org")
+	if v == "" {
+		return true
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return false
+	}
+	path, ok := h.store.OrgPath(c.R.Context(), id)
+	f.Under = path
+	return ok
 }
 
 // groupNames maps group codes to names in the user's language.

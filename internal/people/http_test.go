@@ -65,6 +65,13 @@ func TestWorkerPages_CreateSearchShowAndScope(t *testing.T) {
 		if r.Status != http.StatusConflict || !strings.Contains(r.Body, "已登记") {
 			t.Errorf("duplicate: %d", r.Status)
 		}
+		// narrowed to an org: the union shows the worker, a sibling district nothing
+		if r := clerk.Get(fmt.Sprintf("/console/workers?org=%d", env.Info.Tree.Gulou)); !strings.Contains(r.Body, "陈志明") {
+			t.Errorf("org filter loses the worker: %d", r.Status)
+		}
+		if r := clerk.Get(fmt.Sprintf("/console/workers?org=%d", env.Info.Tree.Districts["350103"])); r.Status != 200 || strings.Contains(r.Body, "陈志明") {
+			t.Errorf("org filter outside the scope: %d", r.Status)
+		}
 		tj := env.Staff(t, "taijiang.clerk")
 		if r := tj.Get(detail); r.Status != http.StatusNotFound {
 			t.Errorf("台江 clerk reads a 鼓楼 worker: %d", r.Status)

@@ -85,6 +85,8 @@ var Messages = map[string][2]string{
 	"people.menu.workers":        {"职工名册", "Worker registry"},
 	"people.list.title":          {"职工名册", "Worker registry"},
 	"people.list.hint":           {"输入完整身份证号、手机号或姓名开头查找；个人信息均已脱敏显示", "Search by a whole ID or mobile number, or the start of a name; personal data is shown masked"},
+	"people.list.workers":        {"职工人数", "Workers"},
+	"people.list.members":        {"会员人数", "Members"},
 	"people.list.add":            {"新增职工", "Add a worker"},
 	"people.list.tags":           {"标签", "Tags"},
 	"people.filter.q":            {"查找", "Search"},

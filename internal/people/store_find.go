@@ -96,6 +96,46 @@ func (s *Store) FindWorkers(ctx context.Context, f WorkerFilter) ([]Worker, int,
 	return out, total, rows.Err()
 }
 
+// OrgChoice is one org a list can be narrowed to.
+type OrgChoice struct {
+	ID         int64
+	Name, Path string
+	Child      bool // below the actor's own org (indented)
+}
+
+// OrgChoices lists the actor's org and its direct children (at most 300), for
+// narrowing a list to one part of the subtree.
+func (s *Store) OrgChoices(ctx context.Context) ([]OrgChoice, error) {
+	a := platform.ActorFrom(ctx)
+	rows, err := s.db.Query(ctx, `SELECT id, name, path FROM orgs WHERE (id = ? OR parent_id = ?) AND status = 'active'
+		ORDER BY depth, path LIMIT 300`, a.OrgID, a.OrgID)
+	if err != nil {
+		return nil, fmt.Errorf("people: org choices: %w", err)
+	}
+	defer rows.Close()
+	var out []OrgChoice
+	for rows.Next() {
+		var o OrgChoice
+		if err := rows.Scan(&o.ID, &o.Name, &o.Path); err != nil {
+			return nil, err
+		}
+		if a.Covers(o.Path) {
+			o.Child = o.ID != a.OrgID
+			out = append(out, o)
+		}
+	}
+	return out, rows.Err()
+}
+
+// OrgPath is the path of an org in the actor's subtree; ok is false otherwise.
+func (s *Store) OrgPath(ctx context.Context, id int64) (string, bool) {
+	var p string
+	if err := s.db.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, id).Scan(&p); err != nil {
+		return "", false
+	}
+	return p, platform.ActorFrom(ctx).Covers(p)
+}
+
 // countWorkers counts the matches; with no search and no filter but membership
 // it reads the per-org counts instead of counting a whole subtree's workers.
 func (s *Store) countWorkers(ctx context.Context, f WorkerFilter, under, cond string, args []any) (int, error) {
