@@ -43,6 +43,7 @@ func Mount(s *web.Server, store *Store) {
 	s.Console("GET /console/workers/{id}/edit", "people.edit", h.editForm)
 	s.Console("POST /console/workers/{id}", "people.edit", h.update)
 	mountAPI(s, h)
+	mountImport(s, h)
 }
 
 func can(c *web.Ctx, perm string) bool {
