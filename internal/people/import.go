@@ -44,11 +44,15 @@ type ImportResult struct {
 const MaxImportErrors = 100_000
 
 // Import tuning: rows are validated and kept pending (so that a duplicate found
-// later can still refuse them with their original cells), then written in
-// multi-row inserts of importChunk rows.
+// later can still refuse them with their original cells), looked up in the
+// registry importLookup at a time, then written in multi-row inserts of
+// importChunk rows. Small inserts measured fastest on SQLite inside one large
+// transaction (each statement's journal grows with the pages it touches):
+// 32 rows ran ~3.5x faster than 1,200 and ~1.4x faster than 8 or 100.
 const (
 	importPending = 2000
-	importChunk   = 400
+	importLookup  = 500
+	importChunk   = 32
 )
 
 // errImportRefused rolls back an all-or-nothing import that refused rows.

@@ -20,7 +20,8 @@ type importJob struct {
 	ID, OrgID         int64
 	Filename, Mode    string
 	Status            string // running, done, failed; interrupted when it stopped with the process
-	DoneRows, Total   int64
+	DoneRows, Total   int64  // while running: units read (bytes or rows) of Total (-1: unknown); then rows
+	Percent           int64
 	Imported, Refused int
 	Message           string // catalogue key of a whole-file problem
 	CreatedAt         time.Time
@@ -75,11 +76,10 @@ func (ih *importHandlers) runJob(ctx context.Context, id int64, rd *savedReader,
 		}
 	}
 	ih.mu.Lock()
-	done := ih.live[id].done.Load()
 	delete(ih.live, id)
 	ih.mu.Unlock()
 	_, err = ih.db.Exec(context.Background(), `UPDATE import_jobs SET status = ?, message = ?, report = ?, imported = ?,
-		refused = ?, done_rows = ?, finished_at = ? WHERE id = ?`, status, msg, report, imported, refused, done, ih.clock.Now(), id)
+		refused = ?, done_rows = ?, finished_at = ? WHERE id = ?`, status, msg, report, imported, refused, imported+refused, ih.clock.Now(), id)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "people: finish import job %d: %v\n", id, err)
 	}
@@ -116,6 +116,9 @@ func (ih *importHandlers) loadJob(c *web.Ctx) (*importJob, error) {
 			j.Status = "interrupted" // the process stopped; its transaction rolled back
 		} else {
 			j.DoneRows, j.Total = p.done.Load(), p.total.Load()
+			if j.Total > 0 {
+				j.Percent = min(100, j.DoneRows*100/j.Total)
+			}
 		}
 	}
 	return j, nil
@@ -143,7 +146,7 @@ func (ih *importHandlers) progress(c *web.Ctx) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"status": j.Status, "done": j.DoneRows, "total": j.Total,
-		"imported": j.Imported, "refused": j.Refused})
+		"percent": j.Percent, "imported": j.Imported, "refused": j.Refused})
 }
 
 func (ih *importHandlers) errorReport(c *web.Ctx) error {

@@ -20,6 +20,11 @@ func (im *importer) flush(keep int) error {
 	if n <= 0 {
 		return nil
 	}
+	for start := 0; start < n; start += importLookup {
+		if err := im.refuseRegistered(im.pending[start:min(start+importLookup, n)]); err != nil {
+			return err
+		}
+	}
 	for start := 0; start < n; start += importChunk {
 		if err := im.writeChunk(im.pending[start:min(start+importChunk, n)]); err != nil {
 			return err
@@ -34,15 +39,16 @@ func (im *importer) flush(keep int) error {
 	return nil
 }
 
-// writeChunk refuses the rows whose id number or mobile is registered already,
-// then inserts the others with one statement.
-func (im *importer) writeChunk(rows []*importRow) error {
+// refuseRegistered refuses the rows whose id number or mobile is registered already.
+func (im *importer) refuseRegistered(rows []*importRow) error {
 	if err := im.refuseTaken(rows, "id_index", "id_number", func(r *importRow) string { return r.idIdx }); err != nil {
 		return err
 	}
-	if err := im.refuseTaken(rows, "phone_index", "phone", func(r *importRow) string { return r.phoneIdx }); err != nil {
-		return err
-	}
+	return im.refuseTaken(rows, "phone_index", "phone", func(r *importRow) string { return r.phoneIdx })
+}
+
+// writeChunk inserts the rows not refused with one statement.
+func (im *importer) writeChunk(rows []*importRow) error {
 	var sb strings.Builder
 	sb.WriteString(workerInsertCols)
 	args := make([]any, 0, len(rows)*workerInsertArgs)

@@ -25,7 +25,7 @@ var importMessages = map[string][2]string{
 	"people.import.submit":         {"开始导入", "Start the import"},
 	"people.import.err.no_file":    {"请选择要上传的名册文件", "Choose the roster file to upload"},
 	"people.import.running":        {"正在导入，请勿关闭本页……", "Importing, keep this page open…"},
-	"people.import.rows_read":      {"已读取 %d 行", "%d rows read"},
+	"people.import.percent":        {"已完成 %d%%", "%d%% done"},
 	"people.import.done_all":       {"导入完成：导入 %d 人", "Import finished: %d workers imported"},
 	"people.import.done_some":      {"导入完成：导入 %d 人，%d 行有误未导入", "Import finished: %d workers imported, %d rows refused"},
 	"people.import.refused_all":    {"未导入任何数据：%d 行有误。请下载错误报告，按“错误原因”改正后重新上传", "Nothing was imported: %d rows are wrong. Download the error report, correct them as 错误原因 says, and upload again"},

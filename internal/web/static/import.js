@@ -6,14 +6,14 @@
   if (!root || root.getAttribute("data-status") !== "running") { return; }
   var bar = document.getElementById("import-bar");
   var count = document.getElementById("import-count");
-  var template = count ? count.textContent.replace(/\d+/, "{n}") : "";
+  var template = count ? count.getAttribute("data-label").replace(/0/, "{n}") : "";
   function poll() {
     fetch(root.getAttribute("data-progress"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (p) {
         if (p.status !== "running") { window.location.reload(); return; }
         if (p.total > 0) { bar.max = p.total; bar.value = p.done; }
-        if (count) { count.textContent = template.replace("{n}", p.done); }
+        if (count && p.total > 0) { count.textContent = template.replace("{n}", p.percent); }
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });

@@ -1,0 +1,149 @@
+package people
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"zhijia/internal/platform"
+	"zhijia/internal/platform/dbtest"
+	"zhijia/internal/sheet"
+)
+
+// benchRows is the size of the benchmark roster (ZHIJIA_IMPORT_BENCH_ROWS).
+func benchRows() int {
+	if n, err := strconv.Atoi(os.Getenv("ZHIJIA_IMPORT_BENCH_ROWS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+// benchRoster writes an n-row roster in the template's columns, every row valid:
+// unique id numbers and mobiles, the default union, a join date as text.
+func benchRoster(b testing.TB, n int) []byte {
+	var buf bytes.Buffer
+	x, err := sheet.NewXLSXWriter(&buf, rosterHeaders)
+	if err != nil {
+		b.Fatal(err)
+	}
+	epoch := time.Date(1966, 1, 1, 0, 0, 0, 0, time.UTC)
+	for k := range n {
+		body := "350102" + epoch.AddDate(0, 0, k%14000).Format("20060102") + strconv.Itoa(110+k/14000)
+		err := x.AddRow(fmt.Sprintf("职工%06d", k), body+string(CheckChar(body)), fmt.Sprintf("139%08d", k), "",
+			fmt.Sprintf("福州第%d有限公司", k%5000), "操作工", "本科", "是", "2020-05-01", "", "", "")
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := x.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkImport measures the roster import (full validation, sealing, blind
+// indexes, duplicate checks, one transaction) on SQLite against a baseline that
+// reads the same file with excelize's row iterator and inserts the same columns
+// raw with a prepared statement, and logs the ratio of the two.
+func BenchmarkImport(b *testing.B) {
+	n := benchRows()
+	data := benchRoster(b, n)
+	rates := map[string]float64{}
+	b.Run("zhijia", func(b *testing.B) {
+		var elapsed time.Duration
+		for range b.N {
+			f := newFixture(b, dbtest.SQLite(b))
+			ctx := f.as(b, "admin", f.tree.City)
+			groups, _ := f.store.Groups(ctx)
+			start := time.Now()
+			rd, err := sheet.Open(bytes.NewReader(data), int64(len(data)), "bench.xlsx", RosterSpec(groups))
+			if err != nil {
+				b.Fatal(err)
+			}
+			res, err := f.store.ImportWorkers(ctx, rd, ImportOptions{OrgID: f.tree.Gulou})
+			rd.Close()
+			elapsed += time.Since(start)
+			if err != nil || res.Imported != n {
+				b.Fatalf("imported %v, err %v, first errors %v", res, err, firstErrors(res))
+			}
+		}
+		rates["zhijia"] = float64(n*b.N) / elapsed.Seconds()
+		b.ReportMetric(rates["zhijia"], "rows/s")
+	})
+	b.Run("baseline", func(b *testing.B) {
+		var elapsed time.Duration
+		for range b.N {
+			f := newFixture(b, dbtest.SQLite(b))
+			start := time.Now()
+			if got := rawImport(b, f.db, data, f.tree.Gulou); got != n {
+				b.Fatalf("baseline inserted %d", got)
+			}
+			elapsed += time.Since(start)
+		}
+		rates["baseline"] = float64(n*b.N) / elapsed.Seconds()
+		b.ReportMetric(rates["baseline"], "rows/s")
+	})
+	if rates["baseline"] > 0 && rates["zhijia"] > 0 {
+		b.Logf("%d rows: import %.0f rows/s, baseline %.0f rows/s, ratio %.2f; 1,000,000 rows ≈ %.0f s",
+			n, rates["zhijia"], rates["baseline"], rates["zhijia"]/rates["baseline"], 1e6/rates["zhijia"])
+	}
+}
+
+func firstErrors(res *ImportResult) []sheet.RowError {
+	if res == nil {
+		return nil
+	}
+	return res.Errors[:min(3, len(res.Errors))]
+}
+
+// rawImport is the baseline: excelize's row iterator, one prepared insert of the
+// same columns, clear text, no checks, one transaction.
+func rawImport(b testing.TB, db *platform.DB, data []byte, orgID int64) int {
+	ctx := context.Background()
+	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.Rows(x.GetSheetList()[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	tx, err := db.Writer().BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback()
+	st, err := tx.PrepareContext(ctx, db.Rebind(`INSERT INTO workers (city_id, org_id, name, id_index, id_sealed, id_masked,
+		phone_index, phone_sealed, phone_masked, employer_name, post, education, member_status, joined_on, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now().UTC()
+	n := 0
+	rows.Next() // header
+	for rows.Next() {
+		c, err := rows.Columns()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for len(c) < 9 {
+			c = append(c, "")
+		}
+		if _, err := st.ExecContext(ctx, 1, orgID, c[0], c[1], c[1], c[1], c[2], c[2], c[2], c[4], c[5], c[6], c[7], c[8], now, now); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
