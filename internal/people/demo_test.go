@@ -16,19 +16,19 @@ func TestSeedDemoWorkers_ValidAndIdempotent(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
-		if err := SeedDemoWorkers(ctx, db, f.keys, f.clock, 600); err != nil {
+		if err := SeedDemoWorkers(ctx, db, f.keys, f.clock, 1200); err != nil {
 			t.Fatal(err)
 		}
-		if err := SeedDemoWorkers(ctx, db, f.keys, f.clock, 600); err != nil {
+		if err := SeedDemoWorkers(ctx, db, f.keys, f.clock, 1200); err != nil {
 			t.Fatal(err)
 		}
 		sys := platform.WithActor(ctx, platform.System("test"))
 		c, err := f.store.SubtreeCounts(sys, f.tree.CityPath)
-		if err != nil || c.Workers != 600 || c.Members < 300 || c.Members > 540 {
+		if err != nil || c.Workers != 1200 || c.Members < 700 || c.Members > 1000 {
 			t.Fatalf("counts %+v %v", c, err)
 		}
-		list, total, err := f.store.FindWorkers(sys, WorkerFilter{Limit: 1000})
-		if err != nil || total != 600 {
+		list, total, err := f.store.FindWorkers(sys, WorkerFilter{Limit: MaxFind}) // an export: more than 1,000
+		if err != nil || total != 1200 || len(list) != 1200 {
 			t.Fatalf("find: %d %v", total, err)
 		}
 		households := 0

@@ -13,7 +13,7 @@ import (
 // WorkerFilter selects workers for a list. Q is a whole id number or a whole
 // mobile number (found through the blind index), or the start of a name. Under
 // narrows to an org subtree inside the actor's. Sort is name (default), created
-// or birth; Limit defaults to 50, at most 1000.
+// or birth; Limit defaults to 50, at most MaxFind (an export's whole list).
 type WorkerFilter struct {
 	Under        string
 	Q            string
@@ -25,6 +25,9 @@ type WorkerFilter struct {
 	Limit        int
 	Offset       int
 }
+
+// MaxFind caps one FindWorkers call: the console's export limit.
+const MaxFind = 100_000
 
 var workerSorts = map[string]string{"name": "w.name", "created": "w.created_at", "birth": "w.birth_date"}
 
@@ -80,7 +83,7 @@ func (s *Store) FindWorkers(ctx context.Context, f WorkerFilter) ([]Worker, int,
 		return nil, 0, err
 	}
 	rows, err := s.db.Query(ctx, `SELECT `+workerColumns+workerFrom+` WHERE `+cond+
-		` ORDER BY `+col+dir+`, w.id`+dir+` LIMIT ? OFFSET ?`, append(args, min(limit, 1000), max(f.Offset, 0))...)
+		` ORDER BY `+col+dir+`, w.id`+dir+` LIMIT ? OFFSET ?`, append(args, min(limit, MaxFind), max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("people: find: %w", err)
 	}
