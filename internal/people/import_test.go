@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -187,6 +188,33 @@ func TestImportWorkers_ErrorReportHasReasons(t *testing.T) {
 		rows, _ := x.GetRows(x.GetSheetList()[0])
 		if len(rows) != 7 || rows[0][len(rows[0])-1] != "错误原因" || rows[1][0] != "黄伟" {
 			t.Fatalf("report rows %q", rows)
+		}
+	})
+}
+
+// TestImportWorkers_DuplicateOfAWrittenRow: the first of two rows with the same id
+// number was already written (thousands of rows earlier) when the second one
+// comes; both are refused, the first taken back out inside the transaction.
+func TestImportWorkers_DuplicateOfAWrittenRow(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		f := newFixture(t, db)
+		ctx := f.as(t, "admin", f.tree.City)
+		const n = 2500
+		epoch := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+		rows := make([][]any, 0, n+1)
+		for k := range n {
+			rows = append(rows, []any{fmt.Sprintf("职工%d", k), validID("350102", epoch.AddDate(0, 0, k).Format("20060102"), "123"),
+				fmt.Sprintf("139%08d", k), "", "", "", "", "", "", "", "", ""})
+		}
+		rows = append(rows, []any{"重复", rows[0][1], "", "", "", "", "", "", "", "", "", ""})
+		res, err := f.store.ImportWorkers(ctx, f.openRoster(t, xlsxFile(t, rows)), ImportOptions{OrgID: f.tree.Gulou, Mode: ValidRows})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := reasonsByLine(res)
+		if res.Imported != n-1 || res.Refused != 2 || f.workerCount(t) != n-1 ||
+			!strings.Contains(got[3], fmt.Sprintf("第 %d 行", n+3)) || !strings.Contains(got[n+3], "第 3 行") {
+			t.Fatalf("imported %d refused %d workers %d: %v", res.Imported, res.Refused, f.workerCount(t), got)
 		}
 	})
 }
