@@ -52,6 +52,7 @@ var accessMatrix = []accessRow{
 	{"POST /console/orgs/{id}/reopen", "org.edit", "org"},
 	{"POST /console/orgs/{id}/delete", "org.edit", "org"},
 	{"GET /console/workers", "people.view", ""},
+	{"POST /console/workers/search", "people.view", ""},
 	{"GET /console/workers/new", "people.edit", ""},
 	{"POST /console/workers", "people.edit", ""},
 	{"GET /console/workers/{id}", "people.view", "worker"},

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"zhijia/internal/audit"
 	"zhijia/internal/platform"
@@ -36,6 +37,7 @@ func Mount(s *web.Server, store *Store) {
 	s.Sample("people/console/form", &formView{})
 	s.AddMenu(web.MenuItem{Group: "people.menu_group", Label: "people.menu.workers", Href: "/console/workers", Perm: "people.view", Order: 200})
 	s.Console("GET /console/workers", "people.view", h.list)
+	s.Console("POST /console/workers/search", "people.view", h.search)
 	s.Console("GET /console/workers/new", "people.edit", h.newForm)
 	s.Console("POST /console/workers", "people.edit", h.create)
 	s.Console("GET /console/workers/{id}", "people.view", h.show)
@@ -61,6 +63,8 @@ func crumbs(c *web.Ctx, tail ...web.Crumb) []web.Crumb {
 
 type listView struct {
 	Rows        []Worker
+	QText       string // the search box: empty when the search is by token
+	ByNumber    bool   // the search is a whole id or mobile number
 	Orgs        []OrgChoice
 	Counts      Counts // workers and members in the chosen part of the subtree
 	Q           web.ListQuery
@@ -99,6 +103,10 @@ func (h *Handlers) list(c *web.Ctx) error {
 	}
 	v := &listView{Rows: rows, Q: q, P: q.Pager("/console/workers", total), Groups: groups,
 		GroupNames: groupNames(c, groups), ModelLevels: ModelLevels(), CanEdit: can(c, "people.edit")}
+	v.QText, v.ByNumber = q.Q, strings.HasPrefix(q.Q, "#")
+	if v.ByNumber {
+		v.QText = ""
+	}
 	if v.Orgs, err = h.store.OrgChoices(ctx); err != nil {
 		return err
 	}
@@ -113,6 +121,26 @@ func (h *Handlers) list(c *web.Ctx) error {
 	}
 	return c.RenderPage(http.StatusOK, "people/console/list", &web.Page{Title: c.T("people.list.title"),
 		Crumbs: []web.Crumb{{Label: c.T("people.menu_group")}, {Label: c.T("people.menu.workers")}}, Data: v})
+}
+
+// search is where the filter form posts: it redirects to the list with a whole
+// id or mobile number replaced by its search token, so the number never sits in
+// a URL (history, links, the referrer).
+func (h *Handlers) search(c *web.Ctx) error {
+	v := url.Values{}
+	for _, name := range []string{"org", "status", "model", "group"} {
+		if x := strings.TrimSpace(c.R.PostFormValue(name)); x != "" {
+			v.Set(name, x)
+		}
+	}
+	if q := h.store.SearchToken(c.R.PostFormValue("q")); q != "" {
+		v.Set("q", q)
+	}
+	to := "/console/workers"
+	if len(v) > 0 {
+		to += "?" + v.Encode()
+	}
+	return c.Redirect(to, "")
 }
 
 // narrow reads the org filter (an org id) into f.Under; false when the org is

@@ -49,8 +49,12 @@ func TestWorkerPages_CreateSearchShowAndScope(t *testing.T) {
 			t.Fatalf("create: %d %s", r.Status, r.Body)
 		}
 		detail := r.Location
-		r = clerk.Get("/console/workers?q=" + url.QueryEscape(id))
-		if r.Status != 200 || !strings.Contains(r.Body, "陈志明") || !strings.Contains(r.Body, people.MaskIDNumber(id)) || strings.Contains(r.Body, `<span class="code-sm">`+id) { // the query itself stays in the search box and links
+		r = clerk.PostForm("/console/workers/search", url.Values{"q": {id}, "status": {"member"}})
+		if r.Status != http.StatusSeeOther || strings.Contains(r.Location, id[6:14]) || !strings.Contains(r.Location, "status=member") {
+			t.Fatalf("search by id redirects to %d %q", r.Status, r.Location)
+		}
+		r = clerk.Get(r.Location)
+		if r.Status != 200 || strings.Contains(r.Body, id) || !strings.Contains(r.Body, "陈志明") || !strings.Contains(r.Body, people.MaskIDNumber(id)) {
 			t.Fatalf("search by id: %d %d %v %v", r.Status, strings.Count(r.Body, id), strings.Contains(r.Body, "陈志明"), strings.Contains(r.Body, people.MaskIDNumber(id)))
 		}
 		r = clerk.Get(detail)

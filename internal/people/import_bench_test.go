@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/metrics"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,6 +59,7 @@ func BenchmarkImport(b *testing.B) {
 	rates := map[string]float64{}
 	b.Run("zhijia", func(b *testing.B) {
 		var elapsed time.Duration
+		peak, stop := peakHeap()
 		for range b.N {
 			f := newFixture(b, dbtest.SQLite(b))
 			ctx := f.as(b, "admin", f.tree.City)
@@ -74,7 +77,9 @@ func BenchmarkImport(b *testing.B) {
 			}
 		}
 		rates["zhijia"] = float64(n*b.N) / elapsed.Seconds()
+		stop()
 		b.ReportMetric(rates["zhijia"], "rows/s")
+		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 	})
 	b.Run("baseline", func(b *testing.B) {
 		var elapsed time.Duration
@@ -93,6 +98,30 @@ func BenchmarkImport(b *testing.B) {
 		b.Logf("%d rows: import %.0f rows/s, baseline %.0f rows/s, ratio %.2f; 1,000,000 rows ≈ %.0f s",
 			n, rates["zhijia"], rates["baseline"], rates["zhijia"]/rates["baseline"], 1e6/rates["zhijia"])
 	}
+}
+
+// peakHeap samples the live heap every 20 ms until stop is called (the file's
+// bytes, held by the benchmark, are included).
+func peakHeap() (*atomic.Uint64, func()) {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return &peak, func() { close(done) }
 }
 
 func firstErrors(res *ImportResult) []sheet.RowError {

@@ -91,6 +91,7 @@ var Messages = map[string][2]string{
 	"people.list.tags":           {"标签", "Tags"},
 	"people.filter.q":            {"查找", "Search"},
 	"people.filter.q_hint":       {"身份证号 / 手机号 / 姓名", "ID number / mobile / name"},
+	"people.filter.by_number":    {"已按完整号码查找", "Searching by a whole number"},
 	"people.filter.any":          {"全部", "Any"},
 	"people.filter.any_title":    {"任一级别", "Any level"},
 	"people.filter.any_group":    {"任一群体", "Any group"},

@@ -167,6 +167,10 @@ func (s *Store) queryCondition(q string) (string, []any) {
 	if q == "" {
 		return "", nil
 	}
+	if kind, idx, ok := strings.Cut(q, ":"); ok && len(idx) == 64 && (kind == "#id" || kind == "#phone") {
+		col := map[string]string{"#id": "w.id_index", "#phone": "w.phone_index"}[kind]
+		return col + " = ?", []any{idx}
+	}
 	n := normaliseID(q)
 	if len(n) == 15 || len(n) == 18 {
 		if id, err := parseID(n, "q", maxDay); err == nil {
@@ -180,6 +184,24 @@ func (s *Store) queryCondition(q string) (string, []any) {
 		return "1 = 0", nil
 	}
 	return "w.name >= ? AND w.name < ?", []any{q, prefixEnd(q)}
+}
+
+// SearchToken turns a whole id number or mobile number typed in a search box
+// into a token that finds the same worker ("#id:" or "#phone:" and the blind
+// index), so list links and browser history never hold the number itself. Other
+// text comes back unchanged.
+func (s *Store) SearchToken(q string) string {
+	q = strings.TrimSpace(q)
+	n := normaliseID(q)
+	if len(n) == 15 || len(n) == 18 {
+		if id, err := parseID(n, "q", maxDay); err == nil {
+			return "#id:" + s.keys.BlindIndex(kindIDNumber, id.Number)
+		}
+	}
+	if p, err := auth.NormaliseMobile(q); err == nil {
+		return "#phone:" + s.keys.BlindIndex(kindPhone, p)
+	}
+	return q
 }
 
 // prefixEnd is the smallest string after every string starting with p.
