@@ -86,7 +86,7 @@ var accessMatrix = []accessRow{
 	// membership: {id} is an application or a transfer to a union in the target org
 	{"GET /portal/membership", "", ""}, {"GET /portal/join", "", ""}, {"POST /portal/join", "", ""},
 	{"POST /portal/join/withdraw", "", ""}, {"GET /portal/card", "", ""}, {"GET /portal/transfer", "", ""},
-	{"POST /portal/transfer", "", ""}, {"GET /verify", "", ""}, {"GET /verify/key.json", "", ""}, {"GET /sw.js", "", ""},
+	{"POST /portal/transfer", "", ""}, {"POST /portal/transfer/cancel", "", ""}, {"GET /verify", "", ""}, {"GET /verify/key.json", "", ""}, {"GET /sw.js", "", ""},
 	{"GET /console/membership/applications", "people.view", ""},
 	{"GET /console/membership/applications/{id}", "people.view", "application"},
 	{"POST /console/membership/applications/{id}/approve", "people.edit", "application"},
@@ -98,6 +98,7 @@ var accessMatrix = []accessRow{
 	{"POST /console/membership/transfers/{id}/accept", "people.edit", "transfer"},
 	{"POST /console/membership/transfers/{id}/decline", "people.edit", "transfer"},
 	{"GET /api/v1/membership/applications", "people.view", ""},
+	{"POST /api/v1/membership/applications", "people.edit", ""},
 	{"POST /api/v1/membership/applications/{id}/approve", "people.edit", "application"},
 	{"POST /api/v1/membership/applications/{id}/decline", "people.edit", "application"},
 	{"GET /api/v1/membership/transfers", "people.view", ""},

@@ -12,6 +12,8 @@ import (
 func mountAPI(s *web.Server, h *Handlers) {
 	s.APIRoute("GET /api/v1/membership/applications", "people.view", web.APIDoc{Summary: "List applications to join unions in the caller's subtree",
 		Tag: "membership", Query: []string{"status", "q", "page", "size"}, Response: appListSchema}, h.apiApplications)
+	s.APIRoute("POST /api/v1/membership/applications", "people.edit", web.APIDoc{Summary: "Apply for a worker to join a union (both in the caller's subtree)",
+		Tag: "membership", Request: applySchema, Response: appSchema, Status: http.StatusCreated}, h.apiApply)
 	s.APIRoute("POST /api/v1/membership/applications/{id}/approve", "people.edit", web.APIDoc{Summary: "Approve an application: the worker becomes a member of the union from today",
 		Tag: "membership", Request: decisionSchema, Response: appSchema}, h.apiApprove)
 	s.APIRoute("POST /api/v1/membership/applications/{id}/decline", "people.edit", web.APIDoc{Summary: "Decline an application with a reason",
@@ -105,6 +107,24 @@ func (h *Handlers) apiApplications(c *web.Ctx) error {
 		out.Items = append(out.Items, appJSON(&rows[i]))
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+func (h *Handlers) apiApply(c *web.Ctx) error {
+	var in struct {
+		WorkerID int64 `json:"worker_id"`
+		OrgID    int64 `json:"org_id"`
+	}
+	if err := c.DecodeJSON(&in); err != nil {
+		return err
+	}
+	a, err := h.store.SubmitFor(c.R.Context(), in.WorkerID, in.OrgID)
+	if err != nil {
+		return err
+	}
+	if a, err = h.store.Application(c.R.Context(), a.ID); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, appJSON(a))
 }
 
 func (h *Handlers) apiDecideApp(c *web.Ctx, approve bool) error {
@@ -231,6 +251,12 @@ var (
 		"properties": map[string]any{"version": integer,
 			"reason": map[string]any{"type": "string", "maxLength": 200, "description": "shown to the worker"}},
 		"required": []any{"reason"},
+	}
+	applySchema = map[string]any{
+		"type": "object", "additionalProperties": false,
+		"properties": map[string]any{"worker_id": integer,
+			"org_id": map[string]any{"type": "integer", "description": "the grassroots union to join"}},
+		"required": []any{"worker_id", "org_id"},
 	}
 	transferRequestSchema = map[string]any{
 		"type": "object", "additionalProperties": false,

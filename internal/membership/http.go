@@ -45,6 +45,7 @@ func Mount(s *web.Server, store *Store, keys *platform.Keyring) {
 	s.Portal("GET /portal/card", h.card)
 	s.Portal("GET /portal/transfer", h.transferForm)
 	s.Portal("POST /portal/transfer", h.transfer)
+	s.Portal("POST /portal/transfer/cancel", h.cancelTransfer)
 	s.Public("GET /verify", h.verify)
 	s.Public("GET /verify/key.json", h.verifyKey)
 	s.Public("GET /sw.js", h.serviceWorker)

@@ -125,7 +125,7 @@ func (h *Handlers) refuseJoin(c *web.Ctx, transfer bool, orgID int64, err error)
 
 func (h *Handlers) withdraw(c *web.Ctx) error {
 	if err := h.store.Withdraw(c.R.Context()); err != nil {
-		if _, alert, _, ok := refusal(c, err); ok && alert != "" {
+		if _, _, _, ok := refusal(c, err); ok {
 			return c.Redirect("/portal/membership", "membership.err.nothing_open")
 		}
 		return err
@@ -175,4 +175,14 @@ func (h *Handlers) transfer(c *web.Ctx) error {
 		return c.Redirect("/portal/membership", "membership.flash.transfer_requested")
 	}
 	return h.refuseJoin(c, true, orgID, err)
+}
+
+func (h *Handlers) cancelTransfer(c *web.Ctx) error {
+	if err := h.store.CancelTransfer(c.R.Context()); err != nil {
+		if _, _, _, ok := refusal(c, err); ok {
+			return c.Redirect("/portal/membership", "membership.err.no_open_transfer")
+		}
+		return err
+	}
+	return c.Redirect("/portal/membership", "membership.flash.transfer_cancelled")
 }

@@ -149,6 +149,10 @@ func TestJoin_DeclinedShowsReason(t *testing.T) {
 		}
 		want(t, w.Get("/portal/membership"), http.StatusOK, "未获通过", "请先提供劳动合同")
 		join(t, w, union, orgName(t, env, union))
+		again := openApplicationID(t, env, workerByPhone(t, env, "13900000004").id)
+		db.Exec(sys, `UPDATE orgs SET status = 'closed' WHERE id = ?`, union)
+		want(t, gl.PostForm(fmt.Sprintf("/console/membership/applications/%d/approve", again), nil), http.StatusConflict, "已撤销")
+		db.Exec(sys, `UPDATE orgs SET status = 'active' WHERE id = ?`, union)
 		want(t, w.PostForm("/portal/join/withdraw", nil), http.StatusSeeOther)
 		want(t, w.Get("/portal/membership"), http.StatusOK, "申请入会")
 	})
@@ -283,6 +287,30 @@ func TestTransfer_RequestedByStaff(t *testing.T) {
 	})
 }
 
+// TestTransfer_MemberWithdraws: the member takes the request back and may ask again.
+func TestTransfer_MemberWithdraws(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		env := apptest.New(t, db)
+		tree := env.Info.Tree
+		w := env.Worker(t, "13900000001")
+		me := workerByPhone(t, env, "13900000001")
+		db.Exec(sys, `UPDATE workers SET member_status = 'member', joined_on = '2024-05-01' WHERE id = ?`, me.id)
+		w.Get("/portal/transfer")
+		ask := func() *apptest.Response {
+			return w.PostForm("/portal/transfer", url.Values{"org_id": {fmt.Sprint(tree.Taijiang)}})
+		}
+		want(t, ask(), http.StatusSeeOther)
+		want(t, ask(), http.StatusConflict, "待确认的转会申请")
+		want(t, w.Get("/portal/membership"), http.StatusOK, "撤回转会申请")
+		want(t, w.PostForm("/portal/transfer/cancel", nil), http.StatusSeeOther)
+		want(t, w.Get("/portal/membership"), http.StatusOK, "已取消")
+		want(t, ask(), http.StatusSeeOther)
+		if got := workerByPhone(t, env, "13900000001"); got.orgID != tree.Gulou {
+			t.Fatalf("a request alone must not move the member: %+v", got)
+		}
+	})
+}
+
 // TestAPI_DecideApplication: an API client acting for district staff lists and
 // approves; a decline without a reason is a problem with the field named.
 func TestAPI_DecideApplication(t *testing.T) {
@@ -304,7 +332,15 @@ func TestAPI_DecideApplication(t *testing.T) {
 		want(t, r, http.StatusUnprocessableEntity, `reason`)
 		r = apiCall(t, env, tok, http.MethodPost, fmt.Sprintf("/api/v1/membership/applications/%d/decline", b), "k3", `{"reason":"重复申请"}`)
 		want(t, r, http.StatusOK, `"status":"declined"`, "重复申请")
+		seven := workerByPhone(t, env, "13900000007")
+		body := fmt.Sprintf(`{"worker_id":%d,"org_id":%d}`, seven.id, union)
 		other := apiToken(t, env, "taijiang.clerk")
+		r = apiCall(t, env, other, http.MethodPost, "/api/v1/membership/applications", "k5", body)
+		want(t, r, http.StatusUnprocessableEntity, "worker_id")
+		r = apiCall(t, env, tok, http.MethodPost, "/api/v1/membership/applications", "k6", body)
+		want(t, r, http.StatusCreated, `"status":"pending"`, `"worker_name":"吴*栋"`)
+		r = apiCall(t, env, tok, http.MethodPost, "/api/v1/membership/applications", "k7", body)
+		want(t, r, http.StatusConflict)
 		r = apiCall(t, env, other, http.MethodPost, fmt.Sprintf("/api/v1/membership/applications/%d/approve", b), "k4", `{}`)
 		want(t, r, http.StatusNotFound)
 		if got := workerByPhone(t, env, "13900000001"); got.status != "member" {

@@ -160,10 +160,32 @@ func (s *Store) Submit(ctx context.Context, orgID int64) (*Application, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.submit(ctx, a.WorkerID, orgID)
+}
+
+// SubmitFor files an application for a worker, by staff or an API client acting
+// for them (grassroots staff apply on a worker's behalf): the worker's record
+// and the union must both be in the actor's subtree.
+func (s *Store) SubmitFor(ctx context.Context, workerID, orgID int64) (*Application, error) {
+	a := platform.ActorFrom(ctx)
+	if a == nil || a.Kind == "worker" {
+		return nil, platform.NotFound
+	}
+	w, err := loadWorker(ctx, s.db, workerID)
+	if err != nil || !a.Covers(w.orgPath) {
+		return nil, platform.Invalid().Field("worker_id", "membership.err.worker_unknown")
+	}
+	if u, err := loadUnion(ctx, s.db, orgID); err != nil || !a.Covers(u.path) {
+		return nil, platform.Invalid().Field("org_id", "membership.err.union_invalid")
+	}
+	return s.submit(ctx, workerID, orgID)
+}
+
+func (s *Store) submit(ctx context.Context, workerID, orgID int64) (*Application, error) {
 	var app *Application
-	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
+	err := s.db.InTx(ctx, func(tx *platform.Tx) error {
 		now := s.clock.Now().UTC()
-		w, err := loadWorker(ctx, tx, a.WorkerID)
+		w, err := loadWorker(ctx, tx, workerID)
 		if err != nil {
 			return err
 		}
@@ -185,7 +207,7 @@ func (s *Store) Submit(ctx context.Context, orgID int64) (*Application, error) {
 			return fmt.Errorf("membership: submit: %w", err)
 		}
 		return audit.Record(ctx, tx, now, audit.Entry{Action: "membership.apply", EntityType: "membership_application",
-			EntityID: strconv.FormatInt(app.ID, 10), OrgID: u.id, OrgPath: u.path, Summary: "入会申请 → " + u.name})
+			EntityID: strconv.FormatInt(app.ID, 10), OrgID: u.id, OrgPath: u.path, Summary: "入会申请 " + app.WorkerName + " → " + u.name})
 	})
 	return app, err
 }

@@ -177,6 +177,9 @@ func (s *Store) decide(ctx context.Context, id, version int64, to Status, reason
 		}
 		summary := "拒绝入会申请 " + app.WorkerName + " → " + app.OrgName
 		if to == Approved {
+			if err := checkOpen(ctx, tx, app.OrgID); err != nil {
+				return err
+			}
 			summary = "批准入会 " + app.WorkerName + " → " + app.OrgName
 			if err := s.admit(ctx, tx, app, now); err != nil {
 				return err
@@ -196,6 +199,18 @@ func (s *Store) admit(ctx context.Context, tx *platform.Tx, app *Application, no
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return platform.Errorf(platform.CodeConflict, "membership.err.already_member")
+	}
+	return nil
+}
+
+// checkOpen refuses a decision that would put a member in a closed union.
+func checkOpen(ctx context.Context, q queryer, orgID int64) error {
+	u, err := loadUnion(ctx, q, orgID)
+	if err != nil {
+		return err
+	}
+	if u.state != "active" {
+		return platform.Errorf(platform.CodeConflict, "membership.err.union_closed")
 	}
 	return nil
 }

@@ -175,6 +175,9 @@ func (s *Store) decideTransfer(ctx context.Context, id, version int64, to Transf
 		}
 		summary := "拒绝转会 " + t.WorkerName + " " + t.FromName + " → " + t.ToName
 		if to == TransferAccepted {
+			if err := checkOpen(ctx, tx, t.ToOrgID); err != nil {
+				return err
+			}
 			summary = "接收转会 " + t.WorkerName + " " + t.FromName + " → " + t.ToName
 			res, err := tx.Exec(ctx, `UPDATE workers SET org_id = ?, updated_at = ?, version = version + 1
 				WHERE id = ? AND org_id = ? AND member_status = 'member'`, t.ToOrgID, now, t.WorkerID, t.FromOrgID)
@@ -216,4 +219,26 @@ func (s *Store) CityOf(ctx context.Context, orgID int64) (int64, error) {
 		return u.id, nil // the city federation itself
 	}
 	return u.cityID, nil
+}
+
+// CancelTransfer takes back the signed-in member's open transfer request.
+func (s *Store) CancelTransfer(ctx context.Context) error {
+	a, err := workerActor(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *platform.Tx) error {
+		now := s.clock.Now().UTC()
+		var id int64
+		err := tx.QueryRow(ctx, `UPDATE member_transfers SET status = 'cancelled', open_flag = NULL, decided_at = ?,
+			version = version + 1 WHERE worker_id = ? AND open_flag = 1 RETURNING id`, now, a.WorkerID).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return platform.Errorf(platform.CodeConflict, "membership.err.no_open_transfer")
+		}
+		if err != nil {
+			return fmt.Errorf("membership: cancel transfer: %w", err)
+		}
+		return audit.Record(ctx, tx, now, audit.Entry{Action: "membership.transfer_cancel", EntityType: "member_transfer",
+			EntityID: strconv.FormatInt(id, 10), Summary: "撤回转会申请"})
+	})
 }
