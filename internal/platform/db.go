@@ -58,9 +58,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "temp_store(MEMORY)", "cache_size(-65536)"} {
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
+	reader := url.Values{"_pragma": append(q["_pragma"], "cache_size(-16384)"), "_txlock": {"deferred"}}
+	// The one writer gets a large page cache: bulk imports update random blind-index
+	// pages that outgrow SQLite's default 2 MB. Readers keep a modest one each.
+	q.Add("_pragma", "cache_size(-65536)")
 	q.Set("_txlock", "immediate")
 	w, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -68,8 +72,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	q.Set("_txlock", "deferred")
-	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	r, err := sql.Open("sqlite", "file:"+path+"?"+reader.Encode())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("platform: open sqlite: %w", err)
