@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -61,7 +62,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
-	reader := url.Values{"_pragma": append(q["_pragma"], "cache_size(-16384)"), "_txlock": {"deferred"}}
+	reader := url.Values{"_pragma": append(slices.Clone(q["_pragma"]), "cache_size(-16384)"), "_txlock": {"deferred"}}
 	// The one writer gets a large page cache: bulk imports update random blind-index
 	// pages that outgrow SQLite's default 2 MB. Readers keep a modest one each.
 	q.Add("_pragma", "cache_size(-65536)")
