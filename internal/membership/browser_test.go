@@ -74,6 +74,15 @@ func check(t *testing.T, ctx context.Context, base, token string) (state, text s
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Exactly one verdict is on screen, and it is the one the state names.
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`["v-valid","v-expired","v-invalid","v-empty"].filter(function(id){
+		return getComputedStyle(document.getElementById(id)).display !== "none"})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shown) != 1 || shown[0] != "v-"+state {
+		t.Fatalf("verdict %q, but the page shows %v:\n%s", state, shown, text)
+	}
 	return state, text
 }
 
