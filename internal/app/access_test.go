@@ -88,6 +88,8 @@ var accessMatrix = []accessRow{
 	{"POST /portal/join/withdraw", "", ""}, {"GET /portal/card", "", ""}, {"GET /portal/transfer", "", ""},
 	{"POST /portal/transfer", "", ""}, {"POST /portal/transfer/cancel", "", ""}, {"GET /verify", "", ""}, {"GET /verify/key.json", "", ""}, {"GET /sw.js", "", ""},
 	{"GET /console/membership/applications", "people.view", ""},
+	{"GET /console/membership/applications/new", "people.edit", ""},
+	{"POST /console/membership/applications", "people.edit", ""},
 	{"GET /console/membership/applications/{id}", "people.view", "application"},
 	{"POST /console/membership/applications/{id}/approve", "people.edit", "application"},
 	{"POST /console/membership/applications/{id}/decline", "people.edit", "application"},

@@ -31,7 +31,7 @@ func Mount(s *web.Server, store *Store, keys *platform.Keyring) {
 	for page, zero := range map[string]any{"portal/join": &joinView{}, "portal/status": &statusView{},
 		"portal/card": &cardView{}, "auth/verify": &verifyView{},
 		"console/applications": &appListView{}, "console/application": &appView{},
-		"console/transfers": &transferListView{}, "console/transfer": &transferView{}, "console/transfer_new": &transferNewView{}} {
+		"console/transfers": &transferListView{}, "console/transfer": &transferView{}, "console/transfer_new": &transferNewView{}, "console/application_new": &transferNewView{}} {
 		s.Sample("membership/"+page, zero)
 	}
 	s.AddMenu(
@@ -50,6 +50,8 @@ func Mount(s *web.Server, store *Store, keys *platform.Keyring) {
 	s.Public("GET /verify/key.json", h.verifyKey)
 	s.Public("GET /sw.js", h.serviceWorker)
 	s.Console("GET /console/membership/applications", "people.view", h.applications)
+	s.Console("GET /console/membership/applications/new", "people.edit", h.applicationNew)
+	s.Console("POST /console/membership/applications", "people.edit", h.applicationCreate)
 	s.Console("GET /console/membership/applications/{id}", "people.view", h.application)
 	s.Console("POST /console/membership/applications/{id}/approve", "people.edit", h.approve)
 	s.Console("POST /console/membership/applications/{id}/decline", "people.edit", h.decline)

@@ -3,11 +3,13 @@ package membership
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"zhijia/internal/web"
 )
 
 type appListView struct {
+	CanEdit  bool
 	Rows     []Application
 	Q        web.ListQuery
 	P        web.Pager
@@ -51,7 +53,7 @@ func (h *Handlers) applications(c *web.Ctx) error {
 		}
 		return c.ExportXLSX(c.T("membership.applications.title"), head, out)
 	}
-	v := &appListView{Rows: rows, Q: q, P: q.Pager(appsPath, total), Statuses: []Status{Pending, Approved, Declined, Withdrawn}}
+	v := &appListView{CanEdit: c.Server().Can(c.Actor, "people.edit"), Rows: rows, Q: q, P: q.Pager(appsPath, total), Statuses: []Status{Pending, Approved, Declined, Withdrawn}}
 	return c.RenderPage(http.StatusOK, "membership/console/applications", &web.Page{Title: c.T("membership.applications.title"),
 		Crumbs: []web.Crumb{{Label: c.T("membership.menu_group")}, {Label: c.T("membership.applications.title")}}, Data: v})
 }
@@ -110,4 +112,39 @@ func (h *Handlers) refuseApp(c *web.Ctx, id int64, reason string, err error) err
 	}
 	v := &appView{App: app, Reason: reason, Error: fields["reason"], Alert: alert}
 	return h.renderApp(c, status, v)
+}
+
+// applicationNew is the form grassroots staff use to apply for a worker who
+// cannot do it on a phone: the worker's record and the union in their scope.
+func (h *Handlers) applicationNew(c *web.Ctx) error {
+	v := &transferNewView{WorkerID: strings.TrimSpace(c.R.FormValue("worker_id"))}
+	if err := h.searchFor(c, v); err != nil {
+		return err
+	}
+	return h.renderApplicationNew(c, http.StatusOK, v)
+}
+
+func (h *Handlers) renderApplicationNew(c *web.Ctx, status int, v *transferNewView) error {
+	title := c.T("membership.application_new.title")
+	return c.RenderPage(status, "membership/console/application_new", &web.Page{Title: title,
+		Crumbs: []web.Crumb{{Label: c.T("membership.menu_group")}, {Label: c.T("membership.applications.title"), Href: appsPath},
+			{Label: title}}, Data: v})
+}
+
+func (h *Handlers) applicationCreate(c *web.Ctx) error {
+	v := &transferNewView{WorkerID: strings.TrimSpace(c.R.PostFormValue("worker_id")), OrgID: c.FormInt64("org_id")}
+	workerID, _ := strconv.ParseInt(v.WorkerID, 10, 64)
+	a, err := h.store.SubmitFor(c.R.Context(), workerID, v.OrgID)
+	if err == nil {
+		return c.Redirect(appURL(a.ID), "membership.flash.submitted_for")
+	}
+	status, alert, fields, ok := refusal(c, err)
+	if !ok {
+		return err
+	}
+	v.Alert, v.Errors = alert, fields
+	if err := h.searchFor(c, v); err != nil {
+		return err
+	}
+	return h.renderApplicationNew(c, status, v)
 }

@@ -287,6 +287,29 @@ func TestTransfer_RequestedByStaff(t *testing.T) {
 	})
 }
 
+// TestJoin_StaffApplyForWorker: grassroots staff file for a worker in their
+// scope; staff of another district cannot name that worker.
+func TestJoin_StaffApplyForWorker(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		env := apptest.New(t, db)
+		union := env.Info.Tree.Gulou
+		name := orgName(t, env, union)
+		seven := workerByPhone(t, env, "13900000007")
+		form := func() url.Values { return url.Values{"worker_id": {fmt.Sprint(seven.id)}, "org_id": {fmt.Sprint(union)}} }
+		tj := env.Staff(t, "taijiang.clerk")
+		want(t, tj.PostForm("/console/membership/applications", form()), http.StatusUnprocessableEntity, "不在您的管辖范围内")
+		gc := env.Staff(t, "grass.clerk")
+		q := url.QueryEscape(string([]rune(name)[3:7]))
+		want(t, gc.Get(fmt.Sprintf("/console/membership/applications/new?worker_id=%d&q=%s", seven.id, q)), http.StatusOK, name)
+		r := gc.PostForm("/console/membership/applications", form())
+		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/console/membership/applications/") {
+			t.Fatalf("apply for a worker: %d → %q: %s", r.Status, r.Location, r.Body)
+		}
+		want(t, gc.Get(r.Location), http.StatusOK, "吴*栋", name, "待审批")
+		want(t, gc.PostForm("/console/membership/applications", form()), http.StatusConflict, "待审批的入会申请")
+	})
+}
+
 // TestTransfer_MemberWithdraws: the member takes the request back and may ask again.
 func TestTransfer_MemberWithdraws(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
