@@ -228,12 +228,11 @@ func nonEmpty(list []string) []string {
 
 // refuse reports a row; the report keeps at most MaxImportErrors rows.
 func (im *importer) refuse(line int, raw []string, reasons []string) {
-	im.res.Refused++
 	if e := im.errs[line]; e != nil {
 		e.Reasons = append(e.Reasons, reasons...)
-		im.res.Refused--
 		return
 	}
+	im.res.Refused++
 	if len(im.errs) >= MaxImportErrors {
 		im.res.Truncated = true
 		return
