@@ -101,6 +101,8 @@ var accessMatrix = []accessRow{
 	{"POST /console/membership/transfers/{id}/decline", "people.edit", "transfer"},
 	{"GET /api/v1/membership/applications", "people.view", ""},
 	{"POST /api/v1/membership/applications", "people.edit", ""},
+	{"GET /api/v1/membership/applications/{id}", "people.view", "application"},
+	{"GET /api/v1/membership/cards/{id}", "people.view", "worker"},
 	{"POST /api/v1/membership/applications/{id}/approve", "people.edit", "application"},
 	{"POST /api/v1/membership/applications/{id}/decline", "people.edit", "application"},
 	{"GET /api/v1/membership/transfers", "people.view", ""},

@@ -14,6 +14,10 @@ func mountAPI(s *web.Server, h *Handlers) {
 		Tag: "membership", Query: []string{"status", "q", "page", "size"}, Response: appListSchema}, h.apiApplications)
 	s.APIRoute("POST /api/v1/membership/applications", "people.edit", web.APIDoc{Summary: "Apply for a worker to join a union (both in the caller's subtree)",
 		Tag: "membership", Request: applySchema, Response: appSchema, Status: http.StatusCreated}, h.apiApply)
+	s.APIRoute("GET /api/v1/membership/applications/{id}", "people.view", web.APIDoc{Summary: "One application to a union in the caller's subtree",
+		Tag: "membership", Response: appSchema}, h.apiApplication)
+	s.APIRoute("GET /api/v1/membership/cards/{id}", "people.view", web.APIDoc{Summary: "A member's electronic card: the signed token and the URL its QR code carries",
+		Tag: "membership", Response: cardSchema}, h.apiCard)
 	s.APIRoute("POST /api/v1/membership/applications/{id}/approve", "people.edit", web.APIDoc{Summary: "Approve an application: the worker becomes a member of the union from today",
 		Tag: "membership", Request: decisionSchema, Response: appSchema}, h.apiApprove)
 	s.APIRoute("POST /api/v1/membership/applications/{id}/decline", "people.edit", web.APIDoc{Summary: "Decline an application with a reason",
@@ -107,6 +111,50 @@ func (h *Handlers) apiApplications(c *web.Ctx) error {
 		out.Items = append(out.Items, appJSON(&rows[i]))
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+func (h *Handlers) apiApplication(c *web.Ctx) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	a, err := h.store.Application(c.R.Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, appJSON(a))
+}
+
+// CardJSON is a member card for API clients: the masked name, the token and
+// the URL to put in a QR code; anyone can check the token offline at /verify.
+type CardJSON struct {
+	WorkerID  int64     `json:"worker_id"`
+	Name      string    `json:"name"`
+	Union     string    `json:"union"`
+	Since     string    `json:"since"`
+	Number    string    `json:"number"`
+	Token     string    `json:"token"`
+	VerifyURL string    `json:"verify_url"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+func (h *Handlers) apiCard(c *web.Ctx) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	st, err := h.store.CardFor(c.R.Context(), id)
+	if err != nil {
+		return err
+	}
+	now := c.Server().Clock.Now()
+	claims := NewClaims(st.WorkerID, st.Name, st.OrgName, st.JoinedOn, now)
+	token, err := SignCard(h.signer, claims)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, CardJSON{WorkerID: st.WorkerID, Name: claims.Name, Union: st.OrgName, Since: st.JoinedOn,
+		Number: CardNumber(st.WorkerID), Token: token, VerifyURL: h.verifyURL(token), ExpiresAt: time.Unix(claims.Expires, 0).UTC()})
 }
 
 func (h *Handlers) apiApply(c *web.Ctx) error {
@@ -251,6 +299,14 @@ var (
 		"properties": map[string]any{"version": integer,
 			"reason": map[string]any{"type": "string", "maxLength": 200, "description": "shown to the worker"}},
 		"required": []any{"reason"},
+	}
+	cardSchema = map[string]any{
+		"type": "object",
+		"properties": map[string]any{"worker_id": integer, "name": map[string]any{"type": "string", "description": "masked, e.g. 张*明"},
+			"union": str, "since": map[string]any{"type": "string", "description": "YYYY-MM-DD"}, "number": str,
+			"token":      map[string]any{"type": "string", "description": "base64url(payload).base64url(ECDSA P-256 r||s); public key at /verify/key.json"},
+			"verify_url": str, "expires_at": stamp},
+		"required": []any{"worker_id", "token", "verify_url", "expires_at"},
 	}
 	applySchema = map[string]any{
 		"type": "object", "additionalProperties": false,

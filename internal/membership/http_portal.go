@@ -149,7 +149,7 @@ func (h *Handlers) card(c *web.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("membership: sign card: %w", err)
 	}
-	url := strings.TrimRight(h.baseURL, "/") + "/verify#" + token
+	url := h.verifyURL(token)
 	png, err := qrcode.Encode(url, qrcode.Medium, 320)
 	if err != nil {
 		return fmt.Errorf("membership: card qr: %w", err)
@@ -185,4 +185,10 @@ func (h *Handlers) cancelTransfer(c *web.Ctx) error {
 		return err
 	}
 	return c.Redirect("/portal/membership", "membership.flash.transfer_cancelled")
+}
+
+// verifyURL is what a card's QR code carries: the token rides in the fragment,
+// which browsers never send to the server.
+func (h *Handlers) verifyURL(token string) string {
+	return strings.TrimRight(h.baseURL, "/") + "/verify#" + token
 }

@@ -2,6 +2,7 @@ package membership_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -295,7 +296,9 @@ func TestJoin_StaffApplyForWorker(t *testing.T) {
 		union := env.Info.Tree.Gulou
 		name := orgName(t, env, union)
 		seven := workerByPhone(t, env, "13900000007")
-		form := func() url.Values { return url.Values{"worker_id": {fmt.Sprint(seven.id)}, "org_id": {fmt.Sprint(union)}} }
+		form := func() url.Values {
+			return url.Values{"worker_id": {fmt.Sprint(seven.id)}, "org_id": {fmt.Sprint(union)}}
+		}
 		tj := env.Staff(t, "taijiang.clerk")
 		want(t, tj.PostForm("/console/membership/applications", form()), http.StatusUnprocessableEntity, "不在您的管辖范围内")
 		gc := env.Staff(t, "grass.clerk")
@@ -369,5 +372,21 @@ func TestAPI_DecideApplication(t *testing.T) {
 		if got := workerByPhone(t, env, "13900000001"); got.status != "member" {
 			t.Fatalf("approved through the API: %+v", got)
 		}
+		want(t, apiCall(t, env, tok, http.MethodGet, fmt.Sprintf("/api/v1/membership/applications/%d", a), "", ""),
+			http.StatusOK, `"status":"approved"`)
+		one := workerByPhone(t, env, "13900000001").id
+		r = apiCall(t, env, tok, http.MethodGet, fmt.Sprintf("/api/v1/membership/cards/%d", one), "", "")
+		want(t, r, http.StatusOK, `"name":"陈*明"`, `/verify#`)
+		var card membership.CardJSON
+		if err := json.Unmarshal(r.Raw, &card); err != nil {
+			t.Fatal(err)
+		}
+		signer, _ := env.App.Keys.Signer()
+		if _, err := signer.Verify(card.Token); err != nil || !strings.HasSuffix(card.VerifyURL, "#"+card.Token) {
+			t.Fatalf("API card token: %v %+v", err, card)
+		}
+		want(t, apiCall(t, env, other, http.MethodGet, fmt.Sprintf("/api/v1/membership/cards/%d", one), "", ""), http.StatusNotFound)
+		want(t, apiCall(t, env, tok, http.MethodGet, fmt.Sprintf("/api/v1/membership/cards/%d", workerByPhone(t, env, "13900000004").id), "", ""),
+			http.StatusConflict)
 	})
 }

@@ -214,3 +214,18 @@ func checkOpen(ctx context.Context, q queryer, orgID int64) error {
 	}
 	return nil
 }
+
+// CardFor is the member card of a worker in the actor's subtree, for API
+// clients that show it (a mini-program acting for the union).
+func (s *Store) CardFor(ctx context.Context, workerID int64) (*Standing, error) {
+	a := platform.ActorFrom(ctx)
+	w, err := loadWorker(ctx, s.db, workerID)
+	if err != nil || !a.Covers(w.orgPath) {
+		return nil, platform.NotFound
+	}
+	if w.status != memberStatus {
+		return nil, platform.Errorf(platform.CodeConflict, "membership.err.not_member")
+	}
+	return &Standing{WorkerID: w.id, CityID: w.cityID, Name: w.name, OrgID: w.orgID, OrgName: w.orgName, Member: true,
+		JoinedOn: w.joinedOn}, nil
+}
