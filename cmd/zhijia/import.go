@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"zhijia/internal/org"
@@ -93,7 +94,29 @@ func importFile(ctx context.Context, st *people.Store, file string, opt people.I
 	opt.Progress = bar
 	res, err := st.ImportWorkers(ctx, rd, opt)
 	bar.Done()
-	return res, err
+	if err != nil {
+		return nil, err
+	}
+	return res, fillRaw(file, info.Size(), res, people.RosterSpec(groups))
+}
+
+// fillRaw reads the file again for the cells of refused rows the import could
+// not keep (the first of a duplicate pair found after it was written).
+func fillRaw(file string, size int64, res *people.ImportResult, spec sheet.Spec) error {
+	if !slices.ContainsFunc(res.Errors, func(e sheet.RowError) bool { return e.Raw == nil }) {
+		return nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rd, err := sheet.Open(f, size, file, spec)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	return sheet.FillRaw(rd, res.Errors)
 }
 
 func printImport(w io.Writer, res *people.ImportResult, mode people.ImportMode) {

@@ -115,6 +115,36 @@ func TestImportWorkers_CommandLine(t *testing.T) {
 	}
 }
 
+// TestImportWorkers_ReportHasTheCellsOfAnEarlierDuplicate: the first of two rows
+// with the same id is refused thousands of rows after it was written; the error
+// report still shows its cells (read again from the file).
+func TestImportWorkers_ReportHasTheCellsOfAnEarlierDuplicate(t *testing.T) {
+	dir := t.TempDir()
+	union := demoUnion(t, dir)
+	file := filepath.Join(dir, "dup.xlsx")
+	const n = 2600
+	writeRoster(t, file, n, func(k int) []any {
+		if k == n-1 {
+			return []any{"导入重复", rosterID(0), "", "否", ""}
+		}
+		return []any{fmt.Sprintf("导入%d", k), rosterID(k), "", "是", "2020-05-01"}
+	})
+	report := filepath.Join(dir, "errors.xlsx")
+	code, out := zhijia(t, "import", "workers", file, "--data-dir", dir, "--org", union, "--mode", "valid", "--errors", report)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("已导入 imported: %d", n-2)) {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	x, err := excelize.OpenFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, _ := x.GetRows(x.GetSheetList()[0])
+	if len(rows) != 3 || rows[1][0] != "导入0" || rows[2][0] != "导入重复" {
+		t.Fatalf("report rows %q", rows)
+	}
+}
+
 // TestKill_MidImportLeavesNothing kills an import of a large file once it has
 // written a good part of it, then finds none of its workers and a whole audit chain.
 func TestKill_MidImportLeavesNothing(t *testing.T) {

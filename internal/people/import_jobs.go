@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"time"
 
 	"zhijia/internal/platform"
@@ -53,14 +54,17 @@ func (ih *importHandlers) startJob(c *web.Ctx, rd *savedReader, tmp, name string
 	if v.Mode == "valid" {
 		opt.Mode = ValidRows
 	}
-	go ih.runJob(platform.WithActor(context.Background(), &actor), id, rd, tmp, opt)
+	go ih.runJob(platform.WithActor(context.Background(), &actor), id, rd, tmp, name, opt)
 	return id, nil
 }
 
-func (ih *importHandlers) runJob(ctx context.Context, id int64, rd *savedReader, tmp string, opt ImportOptions) {
+func (ih *importHandlers) runJob(ctx context.Context, id int64, rd *savedReader, tmp, name string, opt ImportOptions) {
 	defer os.Remove(tmp)
-	defer rd.Close()
 	res, err := ih.store.ImportWorkers(ctx, rd.Reader, opt)
+	rd.Close()
+	if err == nil {
+		err = fillReport(ctx, ih.store, tmp, name, res)
+	}
 	status, msg, report := "done", "", ""
 	var imported, refused int
 	if err != nil {
@@ -83,6 +87,24 @@ func (ih *importHandlers) runJob(ctx context.Context, id int64, rd *savedReader,
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "people: finish import job %d: %v\n", id, err)
 	}
+}
+
+// fillReport reads the upload again for the cells of refused rows the import
+// could not keep (the first of a duplicate pair, refused after it was written).
+func fillReport(ctx context.Context, st *Store, path, name string, res *ImportResult) error {
+	if !slices.ContainsFunc(res.Errors, func(e sheet.RowError) bool { return e.Raw == nil }) {
+		return nil
+	}
+	groups, err := st.Groups(ctx)
+	if err != nil {
+		return err
+	}
+	rd, err := openSaved(path, name, RosterSpec(groups))
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	return sheet.FillRaw(rd.Reader, res.Errors)
 }
 
 // loadJob reads a job of the signed-in account; anyone else's is not found.
