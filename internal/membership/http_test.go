@@ -68,6 +68,19 @@ func want(t *testing.T, r *apptest.Response, status int, texts ...string) {
 	}
 }
 
+// asNonMember makes the demo worker a non-member of their registry union, so
+// the joining tests do not depend on how the demo spreads members.
+func asNonMember(t *testing.T, env *apptest.Env, phones ...string) {
+	t.Helper()
+	for _, p := range phones {
+		_, err := env.App.DB.Exec(sys, `UPDATE workers SET member_status = 'non_member', joined_on = '' WHERE phone_index = ?`,
+			env.App.Keys.BlindIndex("phone", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // join has the worker find the union by a part of its name and apply.
 func join(t *testing.T, c *apptest.Client, unionID int64, name string) {
 	t.Helper()
@@ -87,6 +100,7 @@ func join(t *testing.T, c *apptest.Client, unionID int64, name string) {
 func TestJoin_ApprovedByDistrictMakesMember(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		env := apptest.New(t, db)
+		asNonMember(t, env, "13900000001")
 		union := env.Info.Tree.Gulou
 		name := orgName(t, env, union)
 		w := env.Worker(t, "13900000001")
@@ -139,6 +153,7 @@ func TestJoin_ApprovedByDistrictMakesMember(t *testing.T) {
 func TestJoin_DeclinedShowsReason(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		env := apptest.New(t, db)
+		asNonMember(t, env, "13900000004")
 		union := env.Info.Tree.Gulou
 		w := env.Worker(t, "13900000004")
 		join(t, w, union, orgName(t, env, union))
@@ -164,6 +179,7 @@ func TestJoin_DeclinedShowsReason(t *testing.T) {
 func TestJoin_NewEmploymentWorkerFindsJointUnion(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		env := apptest.New(t, db)
+		asNonMember(t, env, "13900000005")
 		gulou := env.Info.Tree.Districts["350102"]
 		joint, err := env.App.Orgs.Create(sys, org.Input{ParentID: gulou, Level: org.LevelGrassroots, Name: "鼓楼区快递行业联合工会",
 			Joint: true, Employer: &org.EmployerInput{Name: "鼓楼区快递网点"}})
@@ -192,6 +208,7 @@ var dataURL = regexp.MustCompile(`data-url="[^"#]*/verify#([A-Za-z0-9_.-]+)"`)
 func TestCard_OnlyForMembersAndVerifies(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		env := apptest.New(t, db)
+		asNonMember(t, env, "13900000001")
 		w := env.Worker(t, "13900000001")
 		r := w.Get("/portal/card")
 		if r.Status != http.StatusSeeOther || r.Location != "/portal/membership" {
@@ -293,6 +310,7 @@ func TestTransfer_RequestedByStaff(t *testing.T) {
 func TestJoin_StaffApplyForWorker(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		env := apptest.New(t, db)
+		asNonMember(t, env, "13900000007")
 		union := env.Info.Tree.Gulou
 		name := orgName(t, env, union)
 		seven := workerByPhone(t, env, "13900000007")
@@ -342,6 +360,7 @@ func TestTransfer_MemberWithdraws(t *testing.T) {
 func TestAPI_DecideApplication(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		env := apptest.New(t, db)
+		asNonMember(t, env, "13900000001", "13900000004", "13900000007")
 		union := env.Info.Tree.Gulou
 		for _, phone := range []string{"13900000001", "13900000004"} {
 			env.Clock.Advance(61 * time.Second)
