@@ -96,3 +96,16 @@ func TestSweep_ClearsExpired(t *testing.T) {
 		}
 	})
 }
+
+func TestUpload_TooLargeGetsAClearMessage(t *testing.T) {
+	env := apptest.New(t, dbtest.SQLite(t))
+	c := env.Staff(t, "gulou.clerk")
+	body := strings.NewReader("_csrf=" + c.CSRF + "&x=" + strings.Repeat("a", 3<<20))
+	req, _ := http.NewRequest(http.MethodPost, env.Server.URL+"/console/orgs", body)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", env.Server.URL)
+	r := c.Do(req)
+	if r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, "太大") {
+		t.Fatalf("want 413 with a clear message, got %d", r.Status)
+	}
+}

@@ -16,6 +16,7 @@ const (
 	CodeForbidden    Code = "forbidden"
 	CodeUnauthorized Code = "unauthorized"
 	CodeTooMany      Code = "too_many_requests"
+	CodeTooLarge     Code = "too_large"
 	CodeInternal     Code = "internal"
 )
 
@@ -98,6 +99,8 @@ func HTTPStatus(c Code) int {
 		return http.StatusUnauthorized
 	case CodeTooMany:
 		return http.StatusTooManyRequests
+	case CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
 	default:
 		return http.StatusInternalServerError
 	}

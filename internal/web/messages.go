@@ -56,5 +56,6 @@ var Messages = map[string][2]string{
 	"err.idempotency_key":    {"新建请求须带 Idempotency-Key 请求头（每次新建用一个新的唯一值，重试时沿用）", "A create needs an Idempotency-Key header: a new unique value per create, the same one on a retry"},
 	"err.idempotency_busy":   {"相同 Idempotency-Key 的请求正在处理，请稍后重试", "A request with this Idempotency-Key is still being handled; retry shortly"},
 	"err.idempotency_reused": {"该 Idempotency-Key 已用于另一个请求，请换一个新值", "This Idempotency-Key was used for another request; use a new one"},
+	"err.too_large":          {"提交的内容太大（上限 %d MB），请拆分文件后再上传", "What you sent is too large (limit %d MB); split the file and upload again"},
 	"err.method":             {"不支持这种请求方式", "This request method is not supported"},
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -86,6 +87,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			ctx = platform.WithActor(ctx, rs.actor)
 		}
 		r = r.WithContext(ctx)
+		limitBody(sw, r)
 		if !s.csrfOK(r, rs) {
 			s.csrfFail(sw, r)
 		} else {
@@ -162,9 +164,29 @@ func (s *Server) csrfOK(r *http.Request, rs *requestState) bool {
 	}
 	tok := r.Header.Get("X-CSRF-Token")
 	if tok == "" {
-		tok = r.PostFormValue("_csrf")
+		tok = r.PostFormValue("_csrf") // a body over the limit parses as empty: see csrfFail
 	}
 	return tok != "" && tok == rs.session.CSRF
+}
+
+// Body limits: uploads (multipart) may carry a spreadsheet; anything else is a
+// form or a JSON document.
+const (
+	MaxUploadBytes = 110 << 20
+	MaxFormBytes   = 2 << 20
+)
+
+// limitBody caps the request body before anything reads it (the CSRF check
+// parses the form), so an oversized request fails fast instead of filling a disk.
+func limitBody(w http.ResponseWriter, r *http.Request) {
+	if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return
+	}
+	limit := int64(MaxFormBytes)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		limit = MaxUploadBytes
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 }
 
 func sameOrigin(r *http.Request) bool {
@@ -182,6 +204,11 @@ func sameOrigin(r *http.Request) bool {
 
 func (s *Server) csrfFail(w http.ResponseWriter, r *http.Request) {
 	c := s.newCtx(w, r, Route{})
+	var tooBig *http.MaxBytesError
+	if _, err := io.Copy(io.Discard, r.Body); errors.As(err, &tooBig) {
+		s.errorPage(c, platform.Errorf(platform.CodeTooLarge, "err.too_large", tooBig.Limit>>20))
+		return
+	}
 	s.errorPage(c, platform.Errorf(platform.CodeForbidden, "err.csrf"))
 }
 

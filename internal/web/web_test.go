@@ -146,3 +146,14 @@ func TestInlineMessages(t *testing.T) {
 		t.Fatalf("zh: %s", zh)
 	}
 }
+
+func TestLimitBody_OversizedFormFails(t *testing.T) {
+	body := strings.NewReader("_csrf=x&big=" + strings.Repeat("a", MaxFormBytes+10))
+	r := httptest.NewRequest("POST", "/x", body)
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	limitBody(w, r)
+	if err := r.ParseForm(); err == nil {
+		t.Fatal("a form over the limit must fail to parse")
+	}
+}
