@@ -23,5 +23,10 @@ var Messages = map[string][2]string{
 	"home.learning_soon":   {"每日答题、五月风讲堂和积分商城将在这里上线。", "The daily quiz, May Wind lectures and the points mall will open here."},
 	"home.me_phone":        {"手机号", "Phone"},
 	"home.me_union":        {"所在工会", "Union"},
+	"home.me_membership":   {"我的会籍", "My membership"},
+	"home.me_card":         {"电子会员卡", "Member card"},
+	"home.me_transfer":     {"申请转会", "Move to another union"},
+	"home.svc_join":        {"申请加入工会", "Join a union"},
+	"home.svc_join_do":     {"入会后可享受帮扶、疗休养、活动报名等会员服务", "Members can apply for relief, rest breaks, activities and more"},
 	"home.logout":          {"退出登录", "Sign out"},
 }
