@@ -53,6 +53,8 @@ var accessMatrix = []accessRow{
 	{"POST /console/orgs/{id}/delete", "org.edit", "org"},
 	{"GET /console/workers", "people.view", ""},
 	{"POST /console/workers/search", "people.view", ""},
+	{"GET /console/workers/export-full", "people.reveal", ""},
+	{"POST /console/workers/export-full", "people.reveal", ""},
 	{"GET /console/workers/new", "people.edit", ""},
 	{"POST /console/workers", "people.edit", ""},
 	{"GET /console/workers/{id}", "people.view", "worker"},
