@@ -67,6 +67,11 @@ var accessMatrix = []accessRow{
 	{"GET /console/worker-imports/{id}", "people.edit", "import_job"},
 	{"GET /console/worker-imports/{id}/progress", "people.edit", "import_job"},
 	{"GET /console/worker-imports/{id}/errors.xlsx", "people.edit", "import_job"},
+	{"GET /console/worker-duplicates", "people.edit", ""},
+	{"POST /console/worker-duplicates/scan", "people.edit", ""},
+	{"GET /console/worker-duplicates/{id}", "people.edit", "duplicate"},
+	{"POST /console/worker-duplicates/{id}/merge", "people.edit", "duplicate"},
+	{"POST /console/worker-duplicates/{id}/dismiss", "people.edit", "duplicate"},
 	{"GET /console/accounts", "account.view", ""},
 	{"GET /console/accounts/new", "account.edit", ""},
 	{"POST /console/accounts", "account.edit", ""},
@@ -192,6 +197,7 @@ func newMatrixEnv(t *testing.T, db *platform.DB) *matrixEnv {
 			"worker":  matrixWorkers(t, env, map[string]int64{"own": gulou, "child": tree.Gulou, "sibling": taijiang, "parent": tree.City}),
 		}}
 	m.targets["application"], m.targets["transfer"] = membershipTargets(t, env)
+	m.targets["duplicate"] = duplicateTargets(t, env)
 	sys := platform.WithActor(ctx, platform.System("test"))
 	ids := map[string]int64{}
 	accs, _, err := env.App.Auth.FindAccounts(sys, auth.AccountFilter{Limit: 200})

@@ -46,6 +46,7 @@ func Mount(s *web.Server, store *Store) {
 	s.Console("POST /console/workers/{id}", "people.edit", h.update)
 	mountAPI(s, h)
 	mountImport(s, h)
+	mountDuplicates(s, h)
 	mountExportFull(s, h)
 }
 
