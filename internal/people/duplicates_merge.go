@@ -111,19 +111,15 @@ func (s *Store) absorb(ctx context.Context, tx *platform.Tx, now time.Time, kept
 		}
 	}
 	read := func(id int64) ([]any, error) {
-		vals := make([]any, 0, 20)
-		ptrs := make([]any, 0, 20)
+		var status, joined string
+		ptrs := []any{&status, &joined}
 		for _, g := range mergeFields {
 			for range g {
-				var v any
-				vals = append(vals, &v)
-				ptrs = append(ptrs, &v)
+				ptrs = append(ptrs, new(any))
 			}
 		}
-		var status, joined string
-		err := tx.QueryRow(ctx, `SELECT member_status, joined_on`+cols+` FROM workers WHERE id = ?`, id).
-			Scan(append([]any{&status, &joined}, ptrs...)...)
-		return append([]any{status, joined}, vals...), err
+		err := tx.QueryRow(ctx, `SELECT member_status, joined_on`+cols+` FROM workers WHERE id = ?`, id).Scan(ptrs...)
+		return append([]any{status, joined}, ptrs[2:]...), err
 	}
 	kv, err := read(kept.ID)
 	if err != nil {
