@@ -75,6 +75,7 @@ type listView struct {
 	GroupNames  map[string]string
 	ModelLevels []ModelLevel
 	CanEdit     bool
+	FullExport  string // link to the password-protected full export, for people.reveal holders
 }
 
 func filterOf(q web.ListQuery) WorkerFilter {
@@ -105,6 +106,9 @@ func (h *Handlers) list(c *web.Ctx) error {
 	}
 	v := &listView{Rows: rows, Q: q, P: q.Pager("/console/workers", total), Groups: groups,
 		GroupNames: groupNames(c, groups), ModelLevels: ModelLevels(), CanEdit: can(c, "people.edit")}
+	if can(c, "people.reveal") {
+		v.FullExport = "/console/workers/export-full?" + q.Values.Encode()
+	}
 	v.QText, v.ByNumber = q.Q, strings.HasPrefix(q.Q, "#")
 	if v.ByNumber {
 		v.QText = ""
