@@ -305,38 +305,11 @@ type sealedScanner struct {
 
 func (s sealedScanner) Scan(dest ...any) error { return s.r.Scan(append(dest, s.id, s.phone)...) }
 
-// exportCondition is FindWorkers' filter as SQL: the subtree (the actor's, or
-// f.Under inside it), the search and the list's filters.
+// exportCondition is FindWorkers' filter; a subtree outside the actor's matches nothing.
 func (s *Store) exportCondition(ctx context.Context, f WorkerFilter) (string, []any) {
-	a := platform.ActorFrom(ctx)
-	under := a.OrgPath
-	if f.Under != "" {
-		if !a.Covers(f.Under) {
-			return "1 = 0", nil
-		}
-		under = f.Under
+	_, cond, args, ok := s.filterCondition(ctx, f)
+	if !ok {
+		return "1 = 0", nil
 	}
-	lo, hi := platform.SubtreeRange(under)
-	where, args := []string{"o.path >= ?", "o.path < ?"}, []any{lo, hi}
-	if c, v := s.queryCondition(f.Q); c != "" {
-		where, args = append(where, c), append(args, v...)
-	}
-	if f.MemberStatus != "" {
-		where, args = append(where, "w.member_status = ?"), append(args, string(f.MemberStatus))
-	}
-	switch f.ModelLevel {
-	case "":
-	case "any_title":
-		where = append(where, "w.model_level <> ''")
-	default:
-		where, args = append(where, "w.model_level = ?"), append(args, f.ModelLevel)
-	}
-	switch f.GroupCode {
-	case "":
-	case "any_group":
-		where = append(where, "w.group_code <> ''")
-	default:
-		where, args = append(where, "w.group_code = ?"), append(args, f.GroupCode)
-	}
-	return strings.Join(where, " AND "), args
+	return cond, args
 }

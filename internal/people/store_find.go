@@ -31,22 +31,23 @@ const MaxFind = 100_000
 
 var workerSorts = map[string]string{"name": "w.name", "created": "w.created_at", "birth": "w.birth_date"}
 
-// FindWorkers lists the matching workers in the actor's subtree, masked, and the
-// number of matches.
-func (s *Store) FindWorkers(ctx context.Context, f WorkerFilter) ([]Worker, int, error) {
+// filterCondition is the SQL of a worker filter: the subtree (the actor's, or
+// f.Under inside it), the search and the list's filters. ok is false when
+// f.Under lies outside the actor's subtree.
+func (s *Store) filterCondition(ctx context.Context, f WorkerFilter) (under, cond string, args []any, ok bool) {
 	a := platform.ActorFrom(ctx)
-	under := a.OrgPath
+	under = a.OrgPath
 	if f.Under != "" {
 		if !a.Covers(f.Under) {
-			return nil, 0, nil
+			return "", "", nil, false
 		}
 		under = f.Under
 	}
 	lo, hi := platform.SubtreeRange(under)
-	where, args := []string{"o.path >= ?", "o.path < ?"}, []any{lo, hi}
+	where := []string{"o.path >= ?", "o.path < ?"}
+	args = []any{lo, hi}
 	if c, v := s.queryCondition(f.Q); c != "" {
-		where = append(where, c)
-		args = append(args, v...)
+		where, args = append(where, c), append(args, v...)
 	}
 	if f.MemberStatus != "" {
 		where, args = append(where, "w.member_status = ?"), append(args, string(f.MemberStatus))
@@ -65,6 +66,16 @@ func (s *Store) FindWorkers(ctx context.Context, f WorkerFilter) ([]Worker, int,
 	default:
 		where, args = append(where, "w.group_code = ?"), append(args, f.GroupCode)
 	}
+	return under, strings.Join(where, " AND "), args, true
+}
+
+// FindWorkers lists the matching workers in the actor's subtree, masked, and the
+// number of matches.
+func (s *Store) FindWorkers(ctx context.Context, f WorkerFilter) ([]Worker, int, error) {
+	under, cond, args, ok := s.filterCondition(ctx, f)
+	if !ok {
+		return nil, 0, nil
+	}
 	col, ok := workerSorts[f.Sort]
 	if !ok {
 		col = workerSorts["name"]
@@ -77,7 +88,6 @@ func (s *Store) FindWorkers(ctx context.Context, f WorkerFilter) ([]Worker, int,
 	if limit <= 0 {
 		limit = 50
 	}
-	cond := strings.Join(where, " AND ")
 	total, err := s.countWorkers(ctx, f, under, cond, args)
 	if err != nil {
 		return nil, 0, err
