@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"zhijia/internal/people"
+
 	"zhijia/internal/platform"
 )
 
@@ -144,20 +146,8 @@ func Today(now time.Time) string { return now.In(platform.Shanghai).Format("2006
 // memberStatus is the registry's workers.member_status of a member.
 const memberStatus = "member"
 
-// MaskName shows a name as 张*明 (the registry's rule): first and last
-// character kept, 张* for two characters.
-func MaskName(name string) string {
-	r := []rune(strings.TrimSpace(name))
-	switch len(r) {
-	case 0:
-		return ""
-	case 1:
-		return "*"
-	case 2:
-		return string(r[0]) + "*"
-	}
-	return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
-}
+// MaskName is the registry's rule (张*明), so a card shows a name as every list does.
+func MaskName(name string) string { return people.MaskName(name) }
 
 // CardNumber is the number printed on a member card: the registry id, padded,
 // with a check digit (Luhn) so a mistyped number is noticed.
