@@ -78,7 +78,7 @@ func (a *App) Server() *web.Server {
 		Authenticate: a.Auth.AuthenticateToken,
 		Can:          func(actor *platform.Actor, perm string) bool { return auth.Can(actor, auth.Perm(perm)) },
 	})
-	home.Mount(s, a.Orgs)
+	home.Mount(s, a.Orgs, a.People)
 	auth.Mount(s, a.Auth, a.demo)
 	org.Mount(s, a.Orgs)
 	people.Mount(s, a.People)

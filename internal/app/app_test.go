@@ -26,7 +26,8 @@ func TestSignIn_StaffReachesConsoleWithScope(t *testing.T) {
 		env := apptest.New(t, db)
 		c := env.Staff(t, "gulou.clerk")
 		r := c.Get("/console")
-		if r.Status != http.StatusOK || !strings.Contains(r.Body, "鼓楼区总工会") || !strings.Contains(r.Body, "演示环境") {
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, "鼓楼区总工会") || !strings.Contains(r.Body, "演示环境") ||
+			!strings.Contains(r.Body, "在册职工") {
 			t.Fatalf("console home: %d\n%s", r.Status, r.Body)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"zhijia/internal/org"
+	"zhijia/internal/people"
 	"zhijia/internal/platform"
 	"zhijia/internal/web"
 )
@@ -16,12 +17,13 @@ var templates embed.FS
 
 // Handlers serves the home pages.
 type Handlers struct {
-	orgs *org.Store
+	orgs   *org.Store
+	people *people.Store
 }
 
 // Mount adds the home routes.
-func Mount(s *web.Server, orgs *org.Store) {
-	h := &Handlers{orgs: orgs}
+func Mount(s *web.Server, orgs *org.Store, registry *people.Store) {
+	h := &Handlers{orgs: orgs, people: registry}
 	s.Catalog.Add(Messages)
 	s.AddPages("home", templates, "templates")
 	s.Sample("home/console/index", consoleView{})
@@ -51,6 +53,7 @@ func (h *Handlers) root(c *web.Ctx) error {
 
 type consoleView struct {
 	Stats   org.Stats
+	Counts  people.Counts // workers and members in the registry
 	OrgName string
 	Role    string
 }
@@ -60,7 +63,11 @@ func (h *Handlers) console(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := consoleView{Stats: st, OrgName: c.Actor.OrgName, Role: "auth.role." + c.Actor.Role}
+	counts, err := h.people.SubtreeCounts(c.R.Context(), c.Actor.OrgPath)
+	if err != nil {
+		return err
+	}
+	v := consoleView{Stats: st, Counts: counts, OrgName: c.Actor.OrgName, Role: "auth.role." + c.Actor.Role}
 	return c.RenderPage(http.StatusOK, "home/console/index", &web.Page{Title: c.T("home.console_title"), Data: v})
 }
 

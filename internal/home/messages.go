@@ -15,6 +15,8 @@ var Messages = map[string][2]string{
 	"home.stat.industries": {"产业工会", "Industry unions"},
 	"home.stat.grassroots": {"基层工会", "Grassroots unions"},
 	"home.stat.headcount":  {"覆盖职工人数", "Workers covered"},
+	"home.stat.workers":    {"在册职工", "Workers on the roster"},
+	"home.stat.members":    {"工会会员", "Union members"},
 	"home.stat.groups":     {"工会小组", "Union groups"},
 	"home.quick":           {"常用功能", "Shortcuts"},
 	"home.portal_hello":    {"%s，您好", "Hello, %s"},
