@@ -1,6 +1,7 @@
 package membership
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -175,7 +176,9 @@ func (h *Handlers) apiApply(c *web.Ctx) error {
 	return c.JSON(http.StatusCreated, appJSON(a))
 }
 
-func (h *Handlers) apiDecideApp(c *web.Ctx, approve bool) error {
+// apiDecide runs one decision on a record and answers with the record as it now is.
+func apiDecide[T any](c *web.Ctx, do func(ctx context.Context, id int64, d decision) error,
+	show func(ctx context.Context, id int64) (T, error)) error {
 	id, err := c.ID("id")
 	if err != nil {
 		return err
@@ -184,23 +187,41 @@ func (h *Handlers) apiDecideApp(c *web.Ctx, approve bool) error {
 	if err != nil {
 		return err
 	}
-	if approve {
-		err = h.store.Approve(c.R.Context(), id, d.Version)
-	} else {
-		err = h.store.Decline(c.R.Context(), id, d.Version, d.Reason)
+	if err := do(c.R.Context(), id, d); err != nil {
+		return err
 	}
+	v, err := show(c.R.Context(), id)
 	if err != nil {
 		return err
 	}
-	a, err := h.store.Application(c.R.Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, appJSON(a))
+	return c.JSON(http.StatusOK, v)
 }
 
-func (h *Handlers) apiApprove(c *web.Ctx) error { return h.apiDecideApp(c, true) }
-func (h *Handlers) apiDecline(c *web.Ctx) error { return h.apiDecideApp(c, false) }
+func (h *Handlers) appJSONOf(ctx context.Context, id int64) (ApplicationJSON, error) {
+	a, err := h.store.Application(ctx, id)
+	if err != nil {
+		return ApplicationJSON{}, err
+	}
+	return appJSON(a), nil
+}
+
+func (h *Handlers) transferJSONOf(ctx context.Context, id int64) (TransferJSON, error) {
+	t, err := h.store.Transfer(ctx, id)
+	if err != nil {
+		return TransferJSON{}, err
+	}
+	return transferJSON(t), nil
+}
+
+func (h *Handlers) apiApprove(c *web.Ctx) error {
+	return apiDecide(c, func(ctx context.Context, id int64, d decision) error { return h.store.Approve(ctx, id, d.Version) }, h.appJSONOf)
+}
+
+func (h *Handlers) apiDecline(c *web.Ctx) error {
+	return apiDecide(c, func(ctx context.Context, id int64, d decision) error {
+		return h.store.Decline(ctx, id, d.Version, d.Reason)
+	}, h.appJSONOf)
+}
 
 func (h *Handlers) apiTransfers(c *web.Ctx) error {
 	q := c.ParseList("requested")
@@ -235,32 +256,17 @@ func (h *Handlers) apiTransferCreate(c *web.Ctx) error {
 	return c.JSON(http.StatusCreated, transferJSON(t))
 }
 
-func (h *Handlers) apiDecideTransfer(c *web.Ctx, accept bool) error {
-	id, err := c.ID("id")
-	if err != nil {
-		return err
-	}
-	d, err := readDecision(c)
-	if err != nil {
-		return err
-	}
-	if accept {
-		err = h.store.AcceptTransfer(c.R.Context(), id, d.Version)
-	} else {
-		err = h.store.DeclineTransfer(c.R.Context(), id, d.Version, d.Reason)
-	}
-	if err != nil {
-		return err
-	}
-	t, err := h.store.Transfer(c.R.Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, transferJSON(t))
+func (h *Handlers) apiTransferAccept(c *web.Ctx) error {
+	return apiDecide(c, func(ctx context.Context, id int64, d decision) error {
+		return h.store.AcceptTransfer(ctx, id, d.Version)
+	}, h.transferJSONOf)
 }
 
-func (h *Handlers) apiTransferAccept(c *web.Ctx) error  { return h.apiDecideTransfer(c, true) }
-func (h *Handlers) apiTransferDecline(c *web.Ctx) error { return h.apiDecideTransfer(c, false) }
+func (h *Handlers) apiTransferDecline(c *web.Ctx) error {
+	return apiDecide(c, func(ctx context.Context, id int64, d decision) error {
+		return h.store.DeclineTransfer(ctx, id, d.Version, d.Reason)
+	}, h.transferJSONOf)
+}
 
 var (
 	str     = map[string]any{"type": "string"}
