@@ -22,6 +22,10 @@ func (a *App) Sweep(ctx context.Context) error {
 	if _, err := a.DB.Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, cutoff); err != nil {
 		return fmt.Errorf("app: sweep idempotency keys: %w", err)
 	}
+	// Rows staged by an import that died (a finished import removes its own).
+	if _, err := a.DB.Exec(ctx, `DELETE FROM import_staging WHERE created_at < ?`, cutoff); err != nil {
+		return fmt.Errorf("app: sweep import staging: %w", err)
+	}
 	return nil
 }
 

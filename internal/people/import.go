@@ -2,7 +2,6 @@ package people
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -55,11 +54,11 @@ const (
 	importChunk   = 32
 )
 
-// errImportRefused rolls back an all-or-nothing import that refused rows.
-var errImportRefused = errors.New("people: import refused rows")
 
-// ImportWorkers reads a roster (see RosterSpec) and adds its workers in ONE
-// transaction: a crash or kill midway leaves nothing. Each row is checked with the
+// ImportWorkers reads a roster (see RosterSpec) and adds its workers all at once:
+// checked rows are staged in short transactions (SQLite's one writer stays free
+// for sign-ins between chunks) and moved into workers in one final transaction,
+// so a crash or kill midway leaves nothing in the registry. Each row is checked with the
 // rules of CreateWorker, the union must be in the actor's scope, an id number or
 // mobile may appear once in the file and must not be registered already. Personal
 // data is sealed and indexed before it reaches the SQL. One audit row records the
@@ -86,25 +85,51 @@ func (s *Store) ImportWorkers(ctx context.Context, rd *sheet.Reader, opt ImportO
 	}
 	im := newImporter(ctx, s, now, def, groups, opt.Mode)
 	im.res.Headers = rd.Headers()
-	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
-		im.tx = tx
-		if err := im.run(rd); err != nil {
-			return err
-		}
-		if opt.Mode == AllOrNothing && im.res.Refused > 0 {
-			return errImportRefused
-		}
-		return s.auditImport(ctx, tx, now, def, im.res, opt.Mode)
-	})
+	err = im.run(rd)
 	im.finish()
-	if errors.Is(err, errImportRefused) {
+	if err == nil && opt.Mode == AllOrNothing && im.res.Refused > 0 {
 		im.res.Imported = 0
-		err = s.db.InTx(ctx, func(tx *platform.Tx) error { return s.auditImport(ctx, tx, now, def, im.res, opt.Mode) })
+		err = s.db.InTx(ctx, func(tx *platform.Tx) error {
+			if err := im.dropStaged(tx); err != nil {
+				return err
+			}
+			return s.auditImport(ctx, tx, now, def, im.res, opt.Mode)
+		})
+	} else if err == nil {
+		err = s.db.InTx(ctx, func(tx *platform.Tx) error {
+			if err := im.moveStaged(tx); err != nil {
+				return err
+			}
+			return s.auditImport(ctx, tx, now, def, im.res, opt.Mode)
+		})
 	}
 	if err != nil {
+		_ = s.db.InTx(context.WithoutCancel(ctx), im.dropStaged) // best effort; the sweep clears what is left
 		return nil, err
 	}
 	return im.res, nil
+}
+
+// moveStaged moves this import's staged rows into workers in one statement: the
+// only step that holds the writer for long, and all or nothing.
+func (im *importer) moveStaged(tx *platform.Tx) error {
+	_, err := tx.Exec(im.ctx, `INSERT INTO workers (`+workerCols+`) SELECT `+workerCols+
+		` FROM import_staging WHERE token = ? ORDER BY seq`, im.token)
+	if platform.IsUniqueViolation(err) {
+		return platform.Errorf(platform.CodeConflict, "people.import.registry_changed")
+	}
+	if err != nil {
+		return fmt.Errorf("people: import: move staged rows: %w", err)
+	}
+	return im.dropStaged(tx)
+}
+
+// dropStaged deletes this import's staged rows.
+func (im *importer) dropStaged(tx *platform.Tx) error {
+	if _, err := tx.Exec(context.WithoutCancel(im.ctx), `DELETE FROM import_staging WHERE token = ?`, im.token); err != nil {
+		return fmt.Errorf("people: import: drop staged rows: %w", err)
+	}
+	return nil
 }
 
 // run reads every row, validating it and writing the valid ones in chunks.

@@ -1,6 +1,8 @@
 package people
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"context"
 	"fmt"
 	"sort"
@@ -59,6 +61,8 @@ type importer struct {
 	ids     *sheet.DupTracker
 	phones  *sheet.DupTracker
 	res     *ImportResult
+	token   string // this import's rows in import_staging
+	seq     int64
 }
 
 // importRow is a valid row waiting to be written, its personal data sealed.
@@ -82,7 +86,7 @@ func newImporter(ctx context.Context, s *Store, now time.Time, def *union, group
 	im := &importer{ctx: ctx, s: s, now: now, def: def, mode: mode,
 		edu: map[string]string{}, models: map[string]ModelLevel{"": ModelNone, "无": ModelNone}, groups: map[string]string{"": "", "无": ""},
 		unions: map[string]unionLookup{}, pendAt: map[int]*importRow{}, errs: map[int]*sheet.RowError{},
-		ids: sheet.NewDupTracker(), phones: sheet.NewDupTracker(), res: &ImportResult{}}
+		ids: sheet.NewDupTracker(), phones: sheet.NewDupTracker(), res: &ImportResult{}, token: newStagingToken()}
 	for _, e := range Educations() {
 		im.edu[e], im.edu[label("people.edu."+e)] = e, e
 	}
@@ -255,11 +259,18 @@ func (im *importer) refuseOthers(t *sheet.DupTracker, line int, column, idx stri
 			}
 			continue
 		}
-		res, err := im.tx.Exec(im.ctx, `DELETE FROM workers WHERE `+column+` = ?`, idx)
+		var n int64
+		err := im.s.db.InTx(im.ctx, func(tx *platform.Tx) error {
+			res, err := tx.Exec(im.ctx, `DELETE FROM import_staging WHERE token = ? AND `+column+` = ?`, im.token, idx)
+			if err == nil {
+				n, _ = res.RowsAffected()
+			}
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("people: import: drop duplicate of row %d: %w", line, err)
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
+		if n > 0 {
 			im.res.Imported -= int(n)
 			im.refuse(o, nil, nil)
 		}
@@ -342,3 +353,12 @@ func parseOrgID(v string) (int64, bool) {
 }
 
 func (im *importer) actor() *platform.Actor { return platform.ActorFrom(im.ctx) }
+
+// newStagingToken names one import's rows in import_staging.
+func newStagingToken() string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b)
+}

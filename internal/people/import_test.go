@@ -218,3 +218,47 @@ func TestImportWorkers_DuplicateOfAWrittenRow(t *testing.T) {
 		}
 	})
 }
+
+// progressWrite writes a row through the database's one writer each time the
+// import reports progress, and remembers whether any write had to wait long.
+type progressWrite struct {
+	t       *testing.T
+	db      *platform.DB
+	n       int
+	blocked bool
+}
+
+func (p *progressWrite) Update(done, total int64) {
+	p.n++
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if _, err := p.db.Exec(ctx, `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1)`, "import-test", p.n); err != nil {
+		p.blocked = true
+	}
+}
+
+// TestImportWorkers_WriterFreeBetweenChunks: while a large import runs, other
+// writes (a sign-in, say) go through; the registry sees the rows only at the end.
+func TestImportWorkers_WriterFreeBetweenChunks(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		f := newFixture(t, db)
+		ctx := f.as(t, "clerk", f.tree.Districts["350102"])
+		p := &progressWrite{t: t, db: db}
+		res, err := f.store.ImportWorkers(ctx, f.openRoster(t, benchRoster(t, 5000)),
+			ImportOptions{OrgID: f.tree.Gulou, Mode: AllOrNothing, Progress: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.n == 0 || p.blocked {
+			t.Fatalf("writes during the import: %d progress reports, blocked=%v", p.n, p.blocked)
+		}
+		if res.Imported != 5000 || f.workerCount(t) != 5000 {
+			t.Fatalf("imported %d, registry holds %d", res.Imported, f.workerCount(t))
+		}
+		var staged int
+		db.QueryRow(context.Background(), `SELECT COUNT(*) FROM import_staging`).Scan(&staged)
+		if staged != 0 {
+			t.Fatalf("%d staged rows left behind", staged)
+		}
+	})
+}

@@ -3,23 +3,38 @@ package people
 import (
 	"fmt"
 	"strings"
+
+	"zhijia/internal/platform"
 )
 
-// workerInsertCols is the column list of the import's multi-row insert.
-const workerInsertCols = `INSERT INTO workers (city_id, org_id, name, phone_index, phone_sealed, phone_masked,
+// workerCols are the columns an import fills, in workers and in import_staging.
+const workerCols = `city_id, org_id, name, phone_index, phone_sealed, phone_masked,
 	id_index, id_sealed, id_masked, gender, birth_date, landline, employer_name, post, education,
 	member_status, joined_on, model_level, craftsman, group_code, consent_by, consent_at, consent_version,
-	created_at, updated_at, version) VALUES `
+	created_at, updated_at, version`
 
-const workerInsertArgs = 26
+// stagingInsert is the chunk insert into the staging table: token, seq, then workerCols.
+const stagingInsert = `INSERT INTO import_staging (token, seq, ` + workerCols + `) VALUES `
 
-// flush writes the pending rows except the newest keep, which stay pending so
-// that a duplicate a few rows on still finds them with their cells.
+const workerInsertArgs = 28
+
+// flush stages the pending rows except the newest keep, which stay pending so
+// that a duplicate a few rows on still finds them with their cells. Each flush is
+// its own short transaction.
 func (im *importer) flush(keep int) error {
 	n := len(im.pending) - keep
 	if n <= 0 {
 		return nil
 	}
+	return im.s.db.InTx(im.ctx, func(tx *platform.Tx) error {
+		im.tx = tx
+		defer func() { im.tx = nil }()
+		return im.stage(n)
+	})
+}
+
+// stage checks the first n pending rows against the registry and stages them.
+func (im *importer) stage(n int) error {
 	for start := 0; start < n; start += importLookup {
 		if err := im.refuseRegistered(im.pending[start:min(start+importLookup, n)]); err != nil {
 			return err
@@ -50,7 +65,7 @@ func (im *importer) refuseRegistered(rows []*importRow) error {
 // writeChunk inserts the rows not refused with one statement.
 func (im *importer) writeChunk(rows []*importRow) error {
 	var sb strings.Builder
-	sb.WriteString(workerInsertCols)
+	sb.WriteString(stagingInsert)
 	args := make([]any, 0, len(rows)*workerInsertArgs)
 	ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", workerInsertArgs), ", ") + ")"
 	count := 0
@@ -69,7 +84,8 @@ func (im *importer) writeChunk(rows []*importRow) error {
 		if r.phoneIdx != "" {
 			phoneIdx, phoneMasked = r.phoneIdx, MaskPhone(c.phone)
 		}
-		args = append(args, r.u.CityID, r.u.ID, c.in.Name, phoneIdx, r.phoneSealed, phoneMasked,
+		im.seq++
+		args = append(args, im.token, im.seq, r.u.CityID, r.u.ID, c.in.Name, phoneIdx, r.phoneSealed, phoneMasked,
 			r.idIdx, r.idSealed, MaskIDNumber(id.Number), string(id.Gender), id.Birth.Format("2006-01-02"),
 			c.in.Landline, c.in.Employer, c.in.Post, c.in.Education, string(c.in.MemberStatus), c.in.JoinedOn,
 			string(c.in.ModelLevel), c.in.Craftsman, c.in.GroupCode, "", nil, "", im.now, im.now, 1)
