@@ -54,7 +54,6 @@ const (
 	importChunk   = 32
 )
 
-
 // ImportWorkers reads a roster (see RosterSpec) and adds its workers all at once:
 // checked rows are staged in short transactions (SQLite's one writer stays free
 // for sign-ins between chunks) and moved into workers in one final transaction,

@@ -1,9 +1,9 @@
 package people
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"context"
 	"fmt"
 	"sort"
 	"strings"
