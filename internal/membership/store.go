@@ -214,6 +214,18 @@ func (s *Store) submit(ctx context.Context, workerID, orgID int64) (*Application
 
 // Withdraw takes back the signed-in worker's open application.
 func (s *Store) Withdraw(ctx context.Context) error {
+	return s.takeBack(ctx, takeBackSpec{table: "membership_applications", status: "withdrawn",
+		none: "membership.err.nothing_open", action: "membership.withdraw", entity: "membership_application",
+		summary: "撤回入会申请"})
+}
+
+// takeBackSpec names what a worker takes back: an application or a transfer request.
+type takeBackSpec struct {
+	table, status, none, action, entity, summary string
+}
+
+// takeBack closes the signed-in worker's open row of spec.table, audited.
+func (s *Store) takeBack(ctx context.Context, spec takeBackSpec) error {
 	a, err := workerActor(ctx)
 	if err != nil {
 		return err
@@ -221,15 +233,15 @@ func (s *Store) Withdraw(ctx context.Context) error {
 	return s.db.InTx(ctx, func(tx *platform.Tx) error {
 		now := s.clock.Now().UTC()
 		var id int64
-		err := tx.QueryRow(ctx, `UPDATE membership_applications SET status = 'withdrawn', open_flag = NULL, decided_at = ?,
-			version = version + 1 WHERE worker_id = ? AND open_flag = 1 RETURNING id`, now, a.WorkerID).Scan(&id)
+		err := tx.QueryRow(ctx, `UPDATE `+spec.table+` SET status = ?, open_flag = NULL, decided_at = ?,
+			version = version + 1 WHERE worker_id = ? AND open_flag = 1 RETURNING id`, spec.status, now, a.WorkerID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return platform.Errorf(platform.CodeConflict, "membership.err.nothing_open")
+			return platform.Errorf(platform.CodeConflict, spec.none)
 		}
 		if err != nil {
-			return fmt.Errorf("membership: withdraw: %w", err)
+			return fmt.Errorf("membership: %s: %w", spec.action, err)
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{Action: "membership.withdraw", EntityType: "membership_application",
-			EntityID: strconv.FormatInt(id, 10), Summary: "撤回入会申请"})
+		return audit.Record(ctx, tx, now, audit.Entry{Action: spec.action, EntityType: spec.entity,
+			EntityID: strconv.FormatInt(id, 10), Summary: spec.summary})
 	})
 }

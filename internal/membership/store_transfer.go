@@ -223,22 +223,7 @@ func (s *Store) CityOf(ctx context.Context, orgID int64) (int64, error) {
 
 // CancelTransfer takes back the signed-in member's open transfer request.
 func (s *Store) CancelTransfer(ctx context.Context) error {
-	a, err := workerActor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, func(tx *platform.Tx) error {
-		now := s.clock.Now().UTC()
-		var id int64
-		err := tx.QueryRow(ctx, `UPDATE member_transfers SET status = 'cancelled', open_flag = NULL, decided_at = ?,
-			version = version + 1 WHERE worker_id = ? AND open_flag = 1 RETURNING id`, now, a.WorkerID).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return platform.Errorf(platform.CodeConflict, "membership.err.no_open_transfer")
-		}
-		if err != nil {
-			return fmt.Errorf("membership: cancel transfer: %w", err)
-		}
-		return audit.Record(ctx, tx, now, audit.Entry{Action: "membership.transfer_cancel", EntityType: "member_transfer",
-			EntityID: strconv.FormatInt(id, 10), Summary: "撤回转会申请"})
-	})
+	return s.takeBack(ctx, takeBackSpec{table: "member_transfers", status: "cancelled",
+		none: "membership.err.no_open_transfer", action: "membership.transfer_cancel", entity: "member_transfer",
+		summary: "撤回转会申请"})
 }
