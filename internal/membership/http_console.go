@@ -1,6 +1,7 @@
 package membership
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -77,27 +78,29 @@ func (h *Handlers) renderApp(c *web.Ctx, status int, v *appView) error {
 			{Label: title}}, Data: v})
 }
 
-func (h *Handlers) approve(c *web.Ctx) error {
-	id, err := c.ID("id")
-	if err != nil {
-		return err
-	}
-	if err := h.store.Approve(c.R.Context(), id, c.FormInt64("version")); err != nil {
-		return h.refuseApp(c, id, "", err)
-	}
-	return c.Redirect(appURL(id), "membership.flash.approved")
-}
-
-func (h *Handlers) decline(c *web.Ctx) error {
+// decide runs a staff decision posted from a record's page: success goes back to
+// the page with a flash; a refusal shows the page again with the reason as typed.
+func (h *Handlers) decide(c *web.Ctx, do func(ctx context.Context, id, version int64, reason string) error,
+	url func(int64) string, flash string, refuse func(*web.Ctx, int64, string, error) error) error {
 	id, err := c.ID("id")
 	if err != nil {
 		return err
 	}
 	reason := c.R.PostFormValue("reason")
-	if err := h.store.Decline(c.R.Context(), id, c.FormInt64("version"), reason); err != nil {
-		return h.refuseApp(c, id, reason, err)
+	if err := do(c.R.Context(), id, c.FormInt64("version"), reason); err != nil {
+		return refuse(c, id, reason, err)
 	}
-	return c.Redirect(appURL(id), "membership.flash.declined")
+	return c.Redirect(url(id), flash)
+}
+
+func (h *Handlers) approve(c *web.Ctx) error {
+	return h.decide(c, func(ctx context.Context, id, version int64, _ string) error {
+		return h.store.Approve(ctx, id, version)
+	}, appURL, "membership.flash.approved", h.refuseApp)
+}
+
+func (h *Handlers) decline(c *web.Ctx) error {
+	return h.decide(c, h.store.Decline, appURL, "membership.flash.declined", h.refuseApp)
 }
 
 // refuseApp shows the application again with the refusal, the reason as typed.

@@ -1,6 +1,7 @@
 package membership
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -90,26 +91,13 @@ func (h *Handlers) renderTransfer(c *web.Ctx, status int, v *transferView) error
 }
 
 func (h *Handlers) transferAccept(c *web.Ctx) error {
-	id, err := c.ID("id")
-	if err != nil {
-		return err
-	}
-	if err := h.store.AcceptTransfer(c.R.Context(), id, c.FormInt64("version")); err != nil {
-		return h.refuseTransfer(c, id, "", err)
-	}
-	return c.Redirect(transferURL(id), "membership.flash.transfer_accepted")
+	return h.decide(c, func(ctx context.Context, id, version int64, _ string) error {
+		return h.store.AcceptTransfer(ctx, id, version)
+	}, transferURL, "membership.flash.transfer_accepted", h.refuseTransfer)
 }
 
 func (h *Handlers) transferDecline(c *web.Ctx) error {
-	id, err := c.ID("id")
-	if err != nil {
-		return err
-	}
-	reason := c.R.PostFormValue("reason")
-	if err := h.store.DeclineTransfer(c.R.Context(), id, c.FormInt64("version"), reason); err != nil {
-		return h.refuseTransfer(c, id, reason, err)
-	}
-	return c.Redirect(transferURL(id), "membership.flash.transfer_declined")
+	return h.decide(c, h.store.DeclineTransfer, transferURL, "membership.flash.transfer_declined", h.refuseTransfer)
 }
 
 func (h *Handlers) refuseTransfer(c *web.Ctx, id int64, reason string, err error) error {
