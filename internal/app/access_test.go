@@ -204,8 +204,8 @@ func newMatrixEnv(t *testing.T, db *platform.DB) *matrixEnv {
 		}}
 	m.targets["application"], m.targets["transfer"] = membershipTargets(t, env)
 	m.targets["duplicate"] = duplicateTargets(t, env)
-	for entity, make := range matrixTargets {
-		m.targets[entity] = make(t, env)
+	for entity, mk := range matrixTargets {
+		m.targets[entity] = mk(t, env)
 	}
 	sys := platform.WithActor(ctx, platform.System("test"))
 	ids := map[string]int64{}
