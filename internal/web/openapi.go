@@ -25,7 +25,7 @@ var pathParam = regexp.MustCompile(`\{([a-zA-Z_]+)\.{0,3}\}`)
 func (o *openAPI) document(routes []Route) map[string]any {
 	paths := map[string]any{}
 	for _, rt := range routes {
-		if rt.Access != API || rt.Doc == nil {
+		if (rt.Access != API && rt.Access != WorkerAPI) || rt.Doc == nil {
 			continue
 		}
 		p := rt.Path()

@@ -16,10 +16,11 @@ const (
 	Staff                      // a fully signed-in staff session holding Route.Perm
 	Worker                     // a signed-in worker on the portal
 	API                        // a bearer token whose account holds Route.Perm
+	WorkerAPI                  // a worker's bearer token: the portal's actions for other clients
 )
 
 func (a Access) String() string {
-	return [...]string{"public", "staff-pending", "staff", "worker", "api"}[a]
+	return [...]string{"public", "staff-pending", "staff", "worker", "api", "worker-api"}[a]
 }
 
 // Route is one mounted route and who may call it.
@@ -63,6 +64,13 @@ func (s *Server) APIRoute(pattern, perm string, doc APIDoc, h HandlerFunc) {
 	s.mount(Route{Pattern: pattern, Access: API, Perm: perm, Doc: &doc}, h)
 }
 
+// WorkerAPI mounts a /api/v1/my/ route for a worker's bearer token: what the
+// worker does on the portal, for a mini-program or another client. The handler
+// finds the worker in c.Actor.WorkerID.
+func (s *Server) WorkerAPI(pattern string, doc APIDoc, h HandlerFunc) {
+	s.mount(Route{Pattern: pattern, Access: WorkerAPI, Doc: &doc}, h)
+}
+
 func (s *Server) mount(rt Route, h HandlerFunc) {
 	s.routes = append(s.routes, rt)
 	s.mux.Handle(rt.Pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +80,7 @@ func (s *Server) mount(rt Route, h HandlerFunc) {
 			return
 		}
 		run := h
-		if rt.Access == API && r.Method == http.MethodPost {
+		if (rt.Access == API || rt.Access == WorkerAPI) && r.Method == http.MethodPost {
 			run = func(c *Ctx) error { return s.idempotent(c, h) }
 		}
 		if err := run(c); err != nil {
@@ -91,6 +99,11 @@ func (s *Server) authorize(c *Ctx, rt Route) error {
 		if c.Actor == nil || c.Actor.Kind != "api" {
 			return platform.Errorf(platform.CodeUnauthorized, "err.unauthorized")
 		}
+	case WorkerAPI:
+		if c.Actor == nil || c.Actor.Kind != "worker" || c.Session != nil {
+			return platform.Errorf(platform.CodeUnauthorized, "err.unauthorized")
+		}
+		return nil
 	case StaffPending:
 		if sess == nil || sess.Kind != "staff" {
 			return errSignIn{"/login"}
