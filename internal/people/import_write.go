@@ -93,7 +93,7 @@ func (im *importer) writeChunk(rows []*importRow) error {
 	if count == 0 {
 		return nil
 	}
-	if _, err := im.tx.Exec(im.ctx, sb.String(), args...); err != nil {
+	if _, err := im.tx.ExecRepeated(im.ctx, sb.String(), args...); err != nil {
 		return fmt.Errorf("people: import rows %d–%d: %w", rows[0].line, rows[len(rows)-1].line, err)
 	}
 	im.res.Imported += count
