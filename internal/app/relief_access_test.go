@@ -33,6 +33,15 @@ func init() {
 		accessRow{"POST /portal/relief/apply", "", ""}, accessRow{"GET /portal/relief/application", "", ""},
 		accessRow{"POST /portal/relief/resubmit", "", ""}, accessRow{"POST /portal/relief/attach", "", ""},
 		accessRow{"GET /portal/relief/attachment", "", ""},
+		accessRow{"GET /relief/notices", "", ""}, accessRow{"GET /portal/relief/objection", "", ""},
+		accessRow{"POST /portal/relief/objection", "", ""},
+		accessRow{"GET /console/relief/objections", "relief.view", ""},
+		accessRow{"POST /console/relief/objections/{id}/resolve", "relief.review", "relief_objection"},
+		accessRow{"GET /console/relief/batches", "relief.view", ""},
+		accessRow{"POST /console/relief/batches", "relief.setup", ""},
+		accessRow{"GET /console/relief/batches/{id}", "relief.view", "relief_batch"},
+		accessRow{"GET /console/relief/batches/{id}/export", "relief.setup", "relief_batch"},
+		accessRow{"POST /console/relief/batches/{id}/paid", "relief.setup", "relief_batch"},
 	)
 	matrixTargets["relief_application"] = func(t *testing.T, env *apptest.Env) map[string]int64 {
 		apps, _ := reliefTargets(t, env)
@@ -41,6 +50,16 @@ func init() {
 	matrixTargets["relief_attachment"] = func(t *testing.T, env *apptest.Env) map[string]int64 {
 		_, docs := reliefTargets(t, env)
 		return docs
+	}
+	matrixTargets["relief_objection"] = func(t *testing.T, env *apptest.Env) map[string]int64 {
+		apps, _ := reliefTargets(t, env)
+		return reliefRows(t, env, apps, `INSERT INTO relief_objections (city_id, application_id, org_path, raised_by_kind, raised_by_id,
+			body, raised_at) SELECT city_id, id, org_path, 'worker', worker_id, '矩阵异议', ? FROM relief_applications WHERE id = ? RETURNING id`)
+	}
+	matrixTargets["relief_batch"] = func(t *testing.T, env *apptest.Env) map[string]int64 {
+		apps, _ := reliefTargets(t, env)
+		return reliefRows(t, env, apps, `INSERT INTO relief_batches (city_id, programme_id, org_id, org_path, created_at)
+			SELECT city_id, programme_id, org_id, org_path, ? FROM relief_applications WHERE id = ? RETURNING id`)
 	}
 }
 
@@ -74,6 +93,20 @@ func reliefTargets(t *testing.T, env *apptest.Env) (apps, docs map[string]int64)
 		docs[w] = doc.ID
 	}
 	return apps, docs
+}
+
+// reliefRows inserts one row per target with q (args: now, application id).
+func reliefRows(t *testing.T, env *apptest.Env, apps map[string]int64, q string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	for w, app := range apps {
+		var id int64
+		if err := env.App.DB.QueryRow(context.Background(), q, env.Clock.Now().UTC(), app).Scan(&id); err != nil {
+			t.Fatalf("relief matrix row: %v", err)
+		}
+		out[w] = id
+	}
+	return out
 }
 
 func tinyPNG(t testing.TB) []byte {

@@ -33,7 +33,7 @@ func (s *Store) findings(ctx context.Context, app *Application) ([]Finding, erro
 		return nil, err
 	}
 	var household int64
-	if err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE worker_id = ? AND year = ? AND application_id <> ?`,
+	if err := s.db.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE worker_id = ? AND year = ? AND application_id <> ? AND status <> 'revoked'`,
 		app.WorkerID, app.Year, app.ID).Scan(&household); err != nil {
 		return nil, fmt.Errorf("relief: caps check: %w", err)
 	}
@@ -53,7 +53,7 @@ func (s *Store) findings(ctx context.Context, app *Application) ([]Finding, erro
 	if open > 0 {
 		add(true, "relief.check.other_open", open)
 	}
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM relief_grants WHERE worker_id = ? AND application_id <> ? AND created_at >= ?`,
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM relief_grants WHERE worker_id = ? AND application_id <> ? AND created_at >= ? AND status <> 'revoked'`,
 		app.WorkerID, app.ID, s.now().AddDate(-1, 0, 0)).Scan(&recent); err != nil {
 		return nil, fmt.Errorf("relief: recent aid check: %w", err)
 	}

@@ -56,6 +56,7 @@ func Mount(s *web.Server, store *Store) {
 	s.Portal("POST /portal/relief/resubmit", h.portalResubmit)
 	s.Portal("POST /portal/relief/attach", h.portalAttach)
 	s.Portal("GET /portal/relief/attachment", h.portalAttachment)
+	h.mountNotice(s)
 }
 
 // money gives every view the yuan formatter templates use.

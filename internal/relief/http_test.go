@@ -126,7 +126,7 @@ func TestHTTP_ApplyReviewThreeLevels(t *testing.T) {
 			t.Fatalf("city approve: %d\n%s", r.Status, r.Body)
 		}
 		mine = worker.Get("/portal/relief/application?id=" + strconv.FormatInt(id, 10))
-		for _, want := range []string{"已批准", "8,000.00", "本级救助3,000.00元", "本级救助5,000.00元"} {
+		for _, want := range []string{"公示中", "8,000.00", "本级救助3,000.00元", "本级救助5,000.00元"} {
 			if !strings.Contains(mine.Body, want) {
 				t.Errorf("worker's page lacks %q", want)
 			}
@@ -134,7 +134,7 @@ func TestHTTP_ApplyReviewThreeLevels(t *testing.T) {
 		if r := env.Staff(t, "taijiang.clerk").Get("/console/relief/applications/" + strconv.FormatInt(id, 10)); r.Status != http.StatusNotFound {
 			t.Errorf("sibling district staff reach the application: %d", r.Status)
 		}
-		list := city.Get("/console/relief/applications?status=approved")
+		list := city.Get("/console/relief/applications?status=notice")
 		if !strings.Contains(list.Body, "陈*明") || strings.Contains(list.Body, "陈小明") {
 			t.Errorf("list shows the name unmasked or not at all")
 		}
@@ -239,6 +239,79 @@ func TestHTTP_SetupPages(t *testing.T) {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("setup page lacks %s", want)
 			}
+		}
+	})
+}
+
+// approveAll takes application id through the three demo levels: 3,000 yuan
+// from 鼓楼区, 5,000 from the city.
+func approveAll(t *testing.T, env *apptest.Env, id int64) {
+	t.Helper()
+	for _, step := range []struct{ user, amount string }{{"grass.clerk", ""}, {"gulou.reviewer", "3000"}, {"city.reviewer", "5000"}} {
+		if r := decide(t, env.Staff(t, step.user), id, url.Values{"action": {"approve"}, "amount": {step.amount}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("%s approve: %d\n%s", step.user, r.Status, r.Body)
+		}
+	}
+}
+
+func TestHTTP_NoticeObjectionAndPayment(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		env := apptest.New(t, db)
+		worker := env.Worker(t, "13900000001")
+		worker.Get("/portal/relief/apply")
+		id := submitted(t, worker.PostForm("/portal/relief/apply", applyForm("n1")))
+		approveAll(t, env, id)
+		public := env.NewClient(t).Get("/relief/notices")
+		if public.Status != http.StatusOK || !strings.Contains(public.Body, "陈*明") || strings.Contains(public.Body, "陈小明") ||
+			!strings.Contains(public.Body, "8,000.00") || !strings.Contains(public.Body, "因病") {
+			t.Fatalf("public notice: %d\n%s", public.Status, public.Body)
+		}
+		env.Clock.Advance(61e9)
+		neighbour := env.Worker(t, "13900000002")
+		neighbour.Get("/portal/relief/objection?id=" + strconv.FormatInt(id, 10))
+		if r := neighbour.PostForm("/portal/relief/objection", url.Values{"id": {strconv.FormatInt(id, 10)}, "body": {""}}); r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("empty objection: %d", r.Status)
+		}
+		if r := neighbour.PostForm("/portal/relief/objection", url.Values{"id": {strconv.FormatInt(id, 10)}, "body": {"该户有经营性收入未申报"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("objection: %d\n%s", r.Status, r.Body)
+		}
+		env.Clock.Advance(8 * 24 * 3600e9)
+		district := env.Staff(t, "gulou.clerk")
+		if b := district.Get("/console/relief/batches"); !strings.Contains(b.Body, "本级待发放 0 笔") {
+			t.Fatalf("payable while an objection is open:\n%s", b.Body)
+		}
+		objs := district.Get("/console/relief/objections")
+		m := regexp.MustCompile(`/console/relief/objections/(\d+)/resolve`).FindStringSubmatch(objs.Body)
+		if m == nil || !strings.Contains(objs.Body, "该户有经营性收入未申报") {
+			t.Fatalf("objection not listed")
+		}
+		if r := district.PostForm("/console/relief/objections/"+m[1]+"/resolve", url.Values{"outcome": {"dismiss"}, "finding": {"经入户核实，无经营性收入"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("resolve: %d", r.Status)
+		}
+		if r := district.PostForm("/console/relief/batches", url.Values{}); r.Status != http.StatusSeeOther {
+			t.Fatalf("batch: %d\n%s", r.Status, r.Body)
+		}
+		batches := district.Get("/console/relief/batches")
+		bm := regexp.MustCompile(`/console/relief/batches/(\d+)"`).FindStringSubmatch(batches.Body)
+		if bm == nil {
+			t.Fatal("batch not listed")
+		}
+		x := district.Get("/console/relief/batches/" + bm[1] + "/export")
+		if x.Status != http.StatusOK || !strings.Contains(x.Header.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("bank file: %d", x.Status)
+		}
+		district.Get("/console/relief/batches/" + bm[1])
+		if r := district.PostForm("/console/relief/batches/"+bm[1]+"/paid", url.Values{"bank_ref": {"GL20261201001"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("paid: %d\n%s", r.Status, r.Body)
+		}
+		if r := district.PostForm("/console/relief/batches/"+bm[1]+"/paid", url.Values{"bank_ref": {"GL20261201001"}}); r.Status != http.StatusConflict {
+			t.Fatalf("paid twice: %d", r.Status)
+		}
+		env.Clock.Advance(61e9)
+		worker = env.Worker(t, "13900000001") // days later: a new sign-in
+		mine := worker.Get("/portal/relief/application?id=" + strconv.FormatInt(id, 10))
+		if !strings.Contains(mine.Body, "已发放") || !strings.Contains(mine.Body, "待发放") {
+			t.Errorf("worker does not see the district's part paid and the city's to pay")
 		}
 	})
 }

@@ -227,7 +227,7 @@ func (s *Store) insertApplication(ctx context.Context, tx *platform.Tx, p *Progr
 	if err != nil {
 		return 0, err
 	}
-	if err := syncApplication(ctx, tx, id, it, now); err != nil {
+	if err := syncApplication(ctx, tx, id, it, now, 0); err != nil {
 		return 0, err
 	}
 	return id, audit.Record(ctx, tx, now, audit.Entry{Action: "relief.apply", EntityType: EntityType, EntityID: strconv.FormatInt(id, 10),

@@ -17,12 +17,16 @@ import (
 const (
 	StatusPending  = "pending"
 	StatusReturned = "returned"
-	StatusApproved = "approved"
+	StatusApproved = "approved" // approved by every level; on notice at once (kept for chains without notice)
 	StatusRejected = "rejected"
+	StatusNotice   = "notice"  // approved, on public notice (公示), then payable
+	StatusHalted   = "halted"  // an objection is open: payment waits for a finding
+	StatusRevoked  = "revoked" // an objection was upheld: the grants are released
+	StatusPaid     = "paid"    // every level's grant was paid
 )
 
 // Statuses lists the statuses a list filters by.
-var Statuses = []string{StatusPending, StatusReturned, StatusApproved, StatusRejected}
+var Statuses = []string{StatusPending, StatusReturned, StatusNotice, StatusHalted, StatusPaid, StatusRevoked, StatusRejected}
 
 // Application is one request for aid for one household; names are masked.
 type Application struct {
@@ -47,6 +51,7 @@ type Application struct {
 	SubmittedAt, UpdatedAt  time.Time
 	DueOn                   string
 	Overdue                 bool
+	NoticeUntil             string
 	Version                 int64
 
 	// Filled on the detail page.
@@ -55,12 +60,14 @@ type Application struct {
 	Findings    []Finding
 	Attachments []Attachment
 	ReturnedFor string // what the returning level asked for
+	Grants      []Grant
+	Objections  []Objection
 }
 
 const appColumns = `a.id, a.city_id, a.programme_id, a.year, a.worker_id, w.name, a.org_id, o.name, a.org_path, a.district_id,
 	a.status, a.step_level, a.causes, a.category, a.household_size, a.member_ids, a.income, a.unavoidable, a.medical_costs,
 	a.losses, a.tuition, a.insurance_paid, a.requested, a.granted, a.statement, a.consent_at, a.submitted_by_kind,
-	a.submitted_by_name, a.submitted_at, a.updated_at, a.due_on, a.version`
+	a.submitted_by_name, a.submitted_at, a.updated_at, a.due_on, a.notice_until, a.version`
 
 const appFrom = ` FROM relief_applications a JOIN workers w ON w.id = a.worker_id JOIN orgs o ON o.id = a.org_id`
 
@@ -71,7 +78,7 @@ func scanApp(r interface{ Scan(...any) error }, now time.Time, extra ...any) (*A
 	dest := append([]any{&a.ID, &a.CityID, &a.ProgrammeID, &a.Year, &a.WorkerID, &name, &a.OrgID, &a.OrgName, &a.OrgPath,
 		&a.DistrictID, &a.Status, &a.StepLevel, &causes, &cat, &m.Size, &members, &m.Income, &m.Unavoidable, &m.MedicalCosts,
 		&m.Losses, &m.Tuition, &m.InsurancePaid, &a.Requested, &a.Granted, &a.Statement, &a.ConsentAt, &a.SubmittedByKind,
-		&a.SubmittedByName, &a.SubmittedAt, &a.UpdatedAt, &a.DueOn, &a.Version}, extra...)
+		&a.SubmittedByName, &a.SubmittedAt, &a.UpdatedAt, &a.DueOn, &a.NoticeUntil, &a.Version}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -81,8 +88,9 @@ func scanApp(r interface{ Scan(...any) error }, now time.Time, extra ...any) (*A
 }
 
 // syncApplication copies the chain's state onto the application row, so lists
-// filter and sort by status, step and deadline with an index.
-func syncApplication(ctx context.Context, tx *platform.Tx, id int64, it *review.Item, now time.Time) error {
+// filter and sort by status, step and deadline with an index. A final approval
+// puts the application on public notice for noticeDays days.
+func syncApplication(ctx context.Context, tx *platform.Tx, id int64, it *review.Item, now time.Time, noticeDays int) error {
 	level, due := "", ""
 	if st := it.Current(); st != nil && it.Status == review.Pending {
 		level, due = st.Level, st.DueOn
@@ -90,11 +98,15 @@ func syncApplication(ctx context.Context, tx *platform.Tx, id int64, it *review.
 		level = st.Level
 	}
 	var decided any
+	status, until := string(it.Status), ""
 	if it.Status == review.Approved || it.Status == review.Rejected {
 		decided = now
 	}
+	if it.Status == review.Approved {
+		status, until = StatusNotice, NoticeUntil(now, noticeDays)
+	}
 	_, err := tx.Exec(ctx, `UPDATE relief_applications SET status = ?, step_level = ?, due_on = ?, granted = ?, updated_at = ?,
-		decided_at = ?, version = version + 1 WHERE id = ?`, string(it.Status), level, due, it.Granted(), now, decided, id)
+		decided_at = ?, notice_until = ?, version = version + 1 WHERE id = ?`, status, level, due, it.Granted(), now, decided, until, id)
 	if err != nil {
 		return fmt.Errorf("relief: sync application %d: %w", id, err)
 	}
@@ -153,6 +165,12 @@ func (s *Store) Application(ctx context.Context, id int64) (*Application, error)
 		return nil, err
 	}
 	if app.Attachments, err = s.attachments(ctx, id); err != nil {
+		return nil, err
+	}
+	if app.Grants, err = s.grants(ctx, id); err != nil {
+		return nil, err
+	}
+	if app.Objections, err = s.objectionsOf(ctx, id); err != nil {
 		return nil, err
 	}
 	if platform.ActorFrom(ctx).Kind != "worker" {

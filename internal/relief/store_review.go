@@ -51,7 +51,11 @@ func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, v
 			return err
 		}
 	}
-	return syncApplication(ctx, tx, app.ID, out.Item, now)
+	var noticeDays int
+	if err := tx.QueryRow(ctx, `SELECT notice_days FROM relief_programmes WHERE id = ?`, app.ProgrammeID).Scan(&noticeDays); err != nil {
+		return fmt.Errorf("relief: notice days: %w", err)
+	}
+	return syncApplication(ctx, tx, app.ID, out.Item, now, noticeDays)
 }
 
 // grant commits amount from the deciding level's fund, within the caps. It runs
@@ -63,10 +67,10 @@ func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, st
 		return err
 	}
 	var grantedApp, grantedHousehold int64
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE application_id = ?`, app.ID).Scan(&grantedApp); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE application_id = ? AND status <> 'revoked'`, app.ID).Scan(&grantedApp); err != nil {
 		return fmt.Errorf("relief: granted: %w", err)
 	}
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE worker_id = ? AND year = ?`,
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE worker_id = ? AND year = ? AND status <> 'revoked'`,
 		app.WorkerID, app.Year).Scan(&grantedHousehold); err != nil {
 		return fmt.Errorf("relief: household granted: %w", err)
 	}
@@ -140,7 +144,7 @@ func (s *Store) Resubmit(ctx context.Context, id int64, r Resubmission) (*Applic
 			"\n\n【"+stamp+" 补充】"+r.Supplement, id); err != nil {
 			return fmt.Errorf("relief: supplement: %w", err)
 		}
-		if err := syncApplication(ctx, tx, id, it, now); err != nil {
+		if err := syncApplication(ctx, tx, id, it, now, 0); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, audit.Entry{Action: "relief.resubmit", EntityType: EntityType, EntityID: strconv.FormatInt(id, 10),

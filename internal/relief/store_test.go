@@ -88,7 +88,7 @@ func TestDecide_ThreeLevelsGrantFromEachFund(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != StatusApproved || got.Granted != 1_000_000 {
+		if got.Status != StatusNotice || got.Granted != 1_000_000 {
 			t.Fatalf("after city: status %s granted %d", got.Status, got.Granted)
 		}
 		funds, _ := f.store.Funds(f.staff(t, 4, f.tree.City), &Programme{ID: app.ProgrammeID})
