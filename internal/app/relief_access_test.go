@@ -116,4 +116,3 @@ func tinyPNG(t testing.TB) []byte {
 	}
 	return b.Bytes()
 }
-
