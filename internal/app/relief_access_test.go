@@ -42,6 +42,12 @@ func init() {
 		accessRow{"GET /console/relief/batches/{id}", "relief.view", "relief_batch"},
 		accessRow{"GET /console/relief/batches/{id}/export", "relief.setup", "relief_batch"},
 		accessRow{"POST /console/relief/batches/{id}/paid", "relief.setup", "relief_batch"},
+		// a worker's own client (bearer token): the portal's relief actions
+		accessRow{"GET /api/v1/my/relief/household", "", ""}, accessRow{"GET /api/v1/my/relief/applications", "", ""},
+		accessRow{"POST /api/v1/my/relief/applications", "", ""}, accessRow{"GET /api/v1/my/relief/applications/{id}", "", ""},
+		accessRow{"POST /api/v1/my/relief/applications/{id}/resubmit", "", ""},
+		accessRow{"POST /api/v1/my/relief/applications/{id}/attachments", "", ""},
+		accessRow{"POST /api/v1/my/relief/objections", "", ""},
 	)
 	matrixTargets["relief_application"] = func(t *testing.T, env *apptest.Env) map[string]int64 {
 		apps, _ := reliefTargets(t, env)

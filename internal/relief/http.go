@@ -57,6 +57,7 @@ func Mount(s *web.Server, store *Store) {
 	s.Portal("POST /portal/relief/attach", h.portalAttach)
 	s.Portal("GET /portal/relief/attachment", h.portalAttachment)
 	h.mountNotice(s)
+	h.mountAPI(s)
 }
 
 // money gives every view the yuan formatter templates use.

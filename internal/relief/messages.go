@@ -131,6 +131,7 @@ var Messages = map[string][2]string{
 
 	"relief.portal.title":          {"困难帮扶", "Hardship relief"},
 	"relief.portal.lead":           {"家庭因病、因灾、因学或意外陷入困难时，可向工会申请帮扶。", "If illness, a disaster, schooling costs or an accident put your household in hardship, you can ask the union for help."},
+	"relief.portal.card_link":      {"申请帮扶或查看进度", "Apply or follow my application"},
 	"relief.portal.apply_link":     {"申请帮扶", "Apply"},
 	"relief.portal.closed":         {"本年度温暖工程尚未开始受理。", "This year's programme does not take applications yet."},
 	"relief.portal.mine":           {"我的申请", "My applications"},
