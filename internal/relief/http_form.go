@@ -95,9 +95,17 @@ func (h *Handlers) submitForm(c *web.Ctx, v *formView, workerID int64, page stri
 	var app *Application
 	var err error
 	if len(errs) > 0 {
+		// Amounts that are not amounts: show them with every other mistake at once.
 		e := platform.Invalid()
 		for k, key := range errs {
 			e.Field(k, key)
+		}
+		if p, perr := h.store.ProgrammeFor(c.R.Context(), cityOf(c.Actor.OrgPath), YearOf(h.store.now(), platform.Shanghai)); perr == nil {
+			if ve, ok := platform.AsError(in.validate(p)); ok {
+				for k, key := range ve.Fields {
+					e.Field(k, key)
+				}
+			}
 		}
 		err = e
 	} else {

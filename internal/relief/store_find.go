@@ -83,6 +83,9 @@ func scanApp(r interface{ Scan(...any) error }, now time.Time, extra ...any) (*A
 		return nil, err
 	}
 	a.WorkerName, a.Causes, a.Category, a.MemberIDs = people.MaskName(name), ParseCauses(causes), Category(cat), splitIDs(members)
+	if a.SubmittedByKind == "worker" {
+		a.SubmittedByName = a.WorkerName // the applicant: masked like the rest of the page
+	}
 	a.Overdue = a.Status == StatusPending && review.Overdue(a.DueOn, now)
 	return &a, nil
 }
