@@ -11,10 +11,12 @@ import (
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
 	"zhijia/internal/home"
+	"zhijia/internal/learning"
 	"zhijia/internal/membership"
 	"zhijia/internal/org"
 	"zhijia/internal/people"
 	"zhijia/internal/platform"
+	"zhijia/internal/points"
 	"zhijia/internal/web"
 )
 
@@ -29,6 +31,8 @@ type App struct {
 	Auth       *auth.Store
 	Membership *membership.Store
 	People     *people.Store
+	Points     *points.Store
+	Learning   *learning.Store
 	server     *web.Server
 	demo       []auth.DemoAccount
 }
@@ -62,6 +66,8 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Orgs = org.NewStore(db, clock)
 	a.Membership = membership.NewStore(db, clock)
 	a.People = people.NewStore(db, clock, keys)
+	a.Points = points.NewStore(db, clock)
+	a.Learning = learning.NewStore(db, clock)
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
 		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
 	return a
@@ -84,6 +90,7 @@ func (a *App) Server() *web.Server {
 	people.Mount(s, a.People)
 	audit.Mount(s, a.DB, a.Clock)
 	membership.Mount(s, a.Membership, a.Keys)
+	learning.Mount(s, a.Learning, a.Points)
 	mountAPI(s, a)
 	a.server = s
 	return s

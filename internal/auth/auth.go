@@ -44,6 +44,8 @@ const (
 	PermPeopleEdit   Perm = "people.edit"   // add and edit workers
 	PermPeopleReveal Perm = "people.reveal" // show one clear id number or phone, audited
 	PermPortal       Perm = "portal"        // a signed-in worker's pages
+	PermLearningView Perm = "learning.view" // question bank, events, ledgers of the subtree
+	PermLearningEdit Perm = "learning.edit" // edit them
 )
 
 // Actor kinds as platform.Actor.Kind spells them.
@@ -80,9 +82,9 @@ func (r Role) Label() string { return "auth.role." + string(r) }
 func RolePerms(r Role) []Perm {
 	switch r {
 	case RoleAdmin:
-		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermPeopleReveal}
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermLearningView, PermLearningEdit}
 	case RoleClerk:
-		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit}
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermLearningView, PermLearningEdit}
 	case RoleSecurity:
 		return []Perm{PermOrgView, PermAccountView, PermAccountEdit}
 	case RoleAuditor:

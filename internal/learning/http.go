@@ -1,0 +1,68 @@
+package learning
+
+import (
+	"embed"
+
+	"zhijia/internal/platform"
+	"zhijia/internal/points"
+	"zhijia/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Handlers serves the learning pages.
+type Handlers struct {
+	store  *Store
+	ledger *points.Store
+}
+
+// Permissions of the console pages.
+const (
+	permView = "learning.view"
+	permEdit = "learning.edit"
+)
+
+// Mount adds the learning routes, pages and menu entries to the shell.
+func Mount(s *web.Server, store *Store, ledger *points.Store) {
+	h := &Handlers{store: store, ledger: ledger}
+	s.Catalog.Add(Messages)
+	s.Catalog.Add(points.Messages)
+	s.AddPages("learning", templates, "templates")
+	for page, zero := range map[string]any{"portal/learning": &tabView{}, "portal/quiz": &quizView{},
+		"console/questions": &questionsView{}, "console/question_form": &questionForm{}, "console/question_import": &importView{}} {
+		s.Sample("learning/"+page, zero)
+	}
+	s.AddMenu(web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.questions", Href: questionsPath, Perm: permView, Order: 400})
+	s.Portal("GET /portal/learning", h.tab)
+	s.Portal("POST /portal/learning/quiz/start", h.startQuiz)
+	s.Portal("GET /portal/learning/quiz", h.quiz)
+	s.Portal("POST /portal/learning/quiz", h.submitQuiz)
+	s.Console("GET "+questionsPath, permView, h.questions)
+	s.Console("GET "+questionsPath+"/new", permEdit, h.questionNew)
+	s.Console("POST "+questionsPath, permEdit, h.questionCreate)
+	s.Console("GET "+questionsPath+"/{id}/edit", permEdit, h.questionEdit)
+	s.Console("POST "+questionsPath+"/{id}", permEdit, h.questionUpdate)
+	s.Console("POST "+questionsPath+"/{id}/active", permEdit, h.questionActive)
+	s.Console("GET "+questionsPath+"/import", permEdit, h.importForm)
+	s.Console("GET "+questionsPath+"/import/template", permEdit, h.importTemplate)
+	s.Console("POST "+questionsPath+"/import", permEdit, h.importUpload)
+}
+
+// refusal turns a rule's refusal into what a form shows: a status, the top
+// message and per-field messages, all translated; ok is false for other errors.
+func refusal(c *web.Ctx, err error) (status int, alert string, fields map[string]string, ok bool) {
+	e, isUser := platform.AsError(err)
+	if !isUser || (e.Code != platform.CodeInvalid && e.Code != platform.CodeConflict) {
+		return 0, "", nil, false
+	}
+	fields = map[string]string{}
+	for k, v := range e.Fields {
+		fields[k] = c.T(v)
+	}
+	alert = c.T("form.fix_errors")
+	if e.Message != "err.invalid" {
+		alert = c.T(e.Message, e.Args...)
+	}
+	return platform.HTTPStatus(e.Code), alert, fields, true
+}
