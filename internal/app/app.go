@@ -67,7 +67,7 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Membership = membership.NewStore(db, clock)
 	a.People = people.NewStore(db, clock, keys)
 	a.Points = points.NewStore(db, clock)
-	a.Learning = learning.NewStore(db, clock)
+	a.Learning = learning.NewStore(db, clock, keys.SigningKey())
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
 		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
 	return a

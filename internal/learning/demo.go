@@ -36,7 +36,7 @@ func SeedDemo(ctx context.Context, db *platform.DB, clock platform.Clock, cityID
 	}
 	actor := &platform.Actor{Kind: "system", Name: "demo", OrgID: cityID, OrgPath: "/"}
 	ctx = platform.WithActor(ctx, actor)
-	s := NewStore(db, clock)
+	s := NewStore(db, clock, nil)
 	return db.InTx(ctx, func(tx *platform.Tx) error {
 		now := clock.Now().UTC()
 		for _, in := range demoQuestions {

@@ -10,6 +10,9 @@ import (
 	"zhijia/internal/platform"
 )
 
+// testKey signs check-in codes in store tests.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
 // t0 is 10:00 in Shanghai on 2026-05-01.
 var t0 = time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
 
@@ -26,7 +29,7 @@ type fixture struct {
 func newFixture(t *testing.T, db *platform.DB) *fixture {
 	t.Helper()
 	f := &fixture{db: db, clock: platform.NewFakeClock(t0), paths: map[int64]string{}}
-	f.store = learning.NewStore(db, f.clock)
+	f.store = learning.NewStore(db, f.clock, testKey)
 	f.city = f.org(t, 0, "city", "福州市总工会")
 	f.gulou = f.org(t, f.city, "district", "鼓楼区总工会")
 	f.taijiang = f.org(t, f.city, "district", "台江区总工会")
@@ -64,9 +67,14 @@ func (f *fixture) org(t *testing.T, parent int64, level, name string) int64 {
 
 func (f *fixture) newWorker(t *testing.T, name string) int64 {
 	t.Helper()
+	return f.workerIn(t, f.union, name)
+}
+
+func (f *fixture) workerIn(t *testing.T, org int64, name string) int64 {
+	t.Helper()
 	var id int64
 	if err := f.db.QueryRow(context.Background(), `INSERT INTO workers (city_id, org_id, name, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`, f.city, f.union, name, t0, t0).Scan(&id); err != nil {
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, f.city, org, name, t0, t0).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return id

@@ -12,14 +12,16 @@ import (
 
 // Store holds the question bank and the daily quiz.
 type Store struct {
-	db       *platform.DB
-	clock    platform.Clock
-	settings Settings
+	db         *platform.DB
+	clock      platform.Clock
+	settings   Settings
+	checkinKey []byte
 }
 
-// NewStore returns a Store on db with the default quiz settings.
-func NewStore(db *platform.DB, clock platform.Clock) *Store {
-	return &Store{db: db, clock: clock, settings: DefaultSettings}
+// NewStore returns a Store on db with the default quiz settings; key signs the
+// check-in QR codes (every instance sharing the key file signs alike).
+func NewStore(db *platform.DB, clock platform.Clock, key []byte) *Store {
+	return &Store{db: db, clock: clock, settings: DefaultSettings, checkinKey: key}
 }
 
 // Settings are the quiz rules in force.
