@@ -30,14 +30,30 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 	s.Catalog.Add(points.Messages)
 	s.AddPages("learning", templates, "templates")
 	for page, zero := range map[string]any{"portal/learning": &tabView{}, "portal/quiz": &quizView{},
-		"console/questions": &questionsView{}, "console/question_form": &questionForm{}, "console/question_import": &importView{}} {
+		"console/questions": &questionsView{}, "console/question_form": &questionForm{}, "console/question_import": &importView{},
+		"console/events": &eventsView{}, "console/event_form": &eventForm{}, "console/event": &eventView{E: &Event{}},
+		"console/event_checkin": &checkinScreenView{E: &Event{}}, "portal/events": &myEventsView{}, "portal/checkin": &checkinView{}} {
 		s.Sample("learning/"+page, zero)
 	}
-	s.AddMenu(web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.questions", Href: questionsPath, Perm: permView, Order: 400})
+	s.AddMenu(web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.questions", Href: questionsPath, Perm: permView, Order: 400},
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.events", Href: eventsPath, Perm: permView, Order: 410})
 	s.Portal("GET /portal/learning", h.tab)
 	s.Portal("POST /portal/learning/quiz/start", h.startQuiz)
 	s.Portal("GET /portal/learning/quiz", h.quiz)
 	s.Portal("POST /portal/learning/quiz", h.submitQuiz)
+	s.Portal("GET "+portalEventsPath, h.myEvents)
+	s.Portal("POST "+portalEventsPath+"/signup", h.signUp)
+	s.Portal("GET /portal/learning/checkin", h.checkinPage)
+	s.Portal("POST /portal/learning/checkin", h.checkin)
+	s.Console("GET "+eventsPath, permView, h.events)
+	s.Console("GET "+eventsPath+"/new", permEdit, h.eventNew)
+	s.Console("POST "+eventsPath, permEdit, h.eventCreate)
+	s.Console("GET "+eventsPath+"/{id}", permView, h.eventShow)
+	s.Console("GET "+eventsPath+"/{id}/edit", permEdit, h.eventEdit)
+	s.Console("POST "+eventsPath+"/{id}", permEdit, h.eventUpdate)
+	s.Console("POST "+eventsPath+"/{id}/summary", permEdit, h.eventSummary)
+	s.Console("POST "+eventsPath+"/{id}/tick", permEdit, h.eventTick)
+	s.Console("GET "+eventsPath+"/{id}/checkin", permView, h.eventCheckin)
 	s.Console("GET "+questionsPath, permView, h.questions)
 	s.Console("GET "+questionsPath+"/new", permEdit, h.questionNew)
 	s.Console("POST "+questionsPath, permEdit, h.questionCreate)
@@ -65,4 +81,13 @@ func refusal(c *web.Ctx, err error) (status int, alert string, fields map[string
 		alert = c.T(e.Message, e.Args...)
 	}
 	return platform.HTTPStatus(e.Code), alert, fields, true
+}
+
+// platformError returns the catalogue key of a user-facing error.
+func platformError(err error) (string, bool) {
+	e, ok := platform.AsError(err)
+	if !ok {
+		return "", false
+	}
+	return e.Message, true
 }
