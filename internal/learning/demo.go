@@ -3,6 +3,7 @@ package learning
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"zhijia/internal/audit"
 	"zhijia/internal/platform"
@@ -25,8 +26,50 @@ var demoQuestions = []QuestionInput{
 	{Kind: "single", Stem: "劳动争议申请仲裁的时效期间为多久？", Options: []string{"六个月", "一年", "二年", "三年"}, Answer: "B", Explanation: "劳动争议调解仲裁法第二十七条：仲裁时效期间为一年。", Tags: "劳动争议", Difficulty: "3"},
 }
 
-// SeedDemo fills the city's question bank with a starter set, once.
+// SeedDemo fills the city's question bank with a starter set and schedules two
+// events in 鼓楼区 (a lecture tonight, a themed meeting with sign-up tomorrow), once.
 func SeedDemo(ctx context.Context, db *platform.DB, clock platform.Clock, cityID int64) error {
+	if err := seedDemoQuestions(ctx, db, clock, cityID); err != nil {
+		return err
+	}
+	return seedDemoEvents(platform.WithActor(ctx, platform.System("demo")), db, clock, cityID)
+}
+
+func seedDemoEvents(ctx context.Context, db *platform.DB, clock platform.Clock, cityID int64) error {
+	var n int
+	var gulou int64
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM learning_events WHERE city_id = ?`, cityID).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	err := db.QueryRow(ctx, `SELECT id FROM orgs WHERE city_id = ? AND level = 'district' AND area_code = '350102'`, cityID).Scan(&gulou)
+	if err != nil {
+		return nil // a city without 鼓楼区: no demo events
+	}
+	now := clock.Now().UTC()
+	day := now.In(platform.Shanghai).Truncate(time.Hour)
+	events := []struct {
+		kind, title, host, venue, place string
+		start                           time.Time
+		signup, capacity                int
+	}{
+		{"lecture", "五月风讲堂：劳模讲安全生产", "林建华（全国劳动模范）", "canteen", "职工食堂二楼", day.Add(-10 * time.Minute), 0, 0},
+		{"meeting", "主题班会：学习新修订的工会法", "车间工会小组长", "workshop", "一号车间休息区", day.Add(24 * time.Hour), 1, 30},
+	}
+	return db.InTx(ctx, func(tx *platform.Tx) error {
+		for _, e := range events {
+			if _, err := tx.Exec(ctx, `INSERT INTO learning_events (city_id, org_id, kind, title, host_name, venue_kind, place,
+				starts_at, ends_at, capacity, audience_org_id, signup, points, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cityID, gulou, e.kind, e.title, e.host, e.venue, e.place,
+				e.start.UTC(), e.start.Add(2*time.Hour).UTC(), e.capacity, gulou, e.signup, KindPoints[EventKind(e.kind)], now, now); err != nil {
+				return fmt.Errorf("learning: demo event: %w", err)
+			}
+		}
+		return audit.Record(ctx, tx, now, audit.Entry{Action: "learning.event.seed_demo", EntityType: "learning_event",
+			Summary: fmt.Sprintf("演示活动 %d 场", len(events))})
+	})
+}
+
+func seedDemoQuestions(ctx context.Context, db *platform.DB, clock platform.Clock, cityID int64) error {
 	var n int
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM learning_questions WHERE city_id = ?`, cityID).Scan(&n); err != nil {
 		return fmt.Errorf("learning: demo: %w", err)
