@@ -23,6 +23,8 @@ func init() {
 		accessRow{"GET /console/learning/questions/import/template", "learning.edit", ""},
 		accessRow{"POST /console/learning/questions/import", "learning.edit", ""},
 		accessRow{"GET /portal/learning/events", "", ""},
+		accessRow{"GET /portal/learning/ranking", "", ""},
+		accessRow{"GET /console/learning/ranking", "learning.view", ""},
 		accessRow{"POST /portal/learning/events/signup", "", ""},
 		accessRow{"GET /portal/learning/checkin", "", ""},
 		accessRow{"POST /portal/learning/checkin", "", ""},

@@ -32,11 +32,13 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 	for page, zero := range map[string]any{"portal/learning": &tabView{}, "portal/quiz": &quizView{},
 		"console/questions": &questionsView{}, "console/question_form": &questionForm{}, "console/question_import": &importView{},
 		"console/events": &eventsView{}, "console/event_form": &eventForm{}, "console/event": &eventView{E: &Event{}},
-		"console/event_checkin": &checkinScreenView{E: &Event{}}, "portal/events": &myEventsView{}, "portal/checkin": &checkinView{}} {
+		"console/event_checkin": &checkinScreenView{E: &Event{}}, "portal/events": &myEventsView{}, "portal/checkin": &checkinView{},
+		"portal/ranking": &rankingView{}, "console/ranking": &rankingView{}} {
 		s.Sample("learning/"+page, zero)
 	}
 	s.AddMenu(web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.questions", Href: questionsPath, Perm: permView, Order: 400},
-		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.events", Href: eventsPath, Perm: permView, Order: 410})
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.events", Href: eventsPath, Perm: permView, Order: 410},
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.ranking", Href: rankingPath, Perm: permView, Order: 420})
 	s.Portal("GET /portal/learning", h.tab)
 	s.Portal("POST /portal/learning/quiz/start", h.startQuiz)
 	s.Portal("GET /portal/learning/quiz", h.quiz)
@@ -45,6 +47,8 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 	s.Portal("POST "+portalEventsPath+"/signup", h.signUp)
 	s.Portal("GET /portal/learning/checkin", h.checkinPage)
 	s.Portal("POST /portal/learning/checkin", h.checkin)
+	s.Portal("GET /portal/learning/ranking", h.portalRanking)
+	s.Console("GET "+rankingPath, permView, h.consoleRanking)
 	s.Console("GET "+eventsPath, permView, h.events)
 	s.Console("GET "+eventsPath+"/new", permEdit, h.eventNew)
 	s.Console("POST "+eventsPath, permEdit, h.eventCreate)
