@@ -22,6 +22,7 @@ type Award struct {
 	Amount   int64
 	Reason   string // shown to the worker, e.g. "每日答题 答对 5/5"
 	Source   string // unique key of the award, e.g. "quiz:2026-05-01:42"
+	Refund   bool   // points given back (a cancelled redemption): balance only, not earned
 }
 
 // Entry is one stored ledger row.
@@ -76,9 +77,13 @@ func Post(ctx context.Context, tx *platform.Tx, now time.Time, a Award) (posted 
 	if err != nil {
 		return false, fmt.Errorf("points: worker %d: %w", a.WorkerID, err)
 	}
-	res, err := tx.Exec(ctx, `INSERT INTO points_entries (city_id, worker_id, org_id, amount, reason, source, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (city_id, source) DO NOTHING`,
-		cityID, a.WorkerID, orgID, a.Amount, strings.TrimSpace(a.Reason), strings.TrimSpace(a.Source), now)
+	refund := 0
+	if a.Refund {
+		refund = 1
+	}
+	res, err := tx.Exec(ctx, `INSERT INTO points_entries (city_id, worker_id, org_id, amount, refund, reason, source, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (city_id, source) DO NOTHING`,
+		cityID, a.WorkerID, orgID, a.Amount, refund, strings.TrimSpace(a.Reason), strings.TrimSpace(a.Source), now)
 	if err != nil {
 		return false, fmt.Errorf("points: post %s: %w", a.Source, err)
 	}
@@ -86,10 +91,14 @@ func Post(ctx context.Context, tx *platform.Tx, now time.Time, a Award) (posted 
 		return false, nil
 	}
 	if a.Amount > 0 {
+		earned := a.Amount
+		if a.Refund {
+			earned = 0
+		}
 		_, err = tx.Exec(ctx, `INSERT INTO points_balances (worker_id, city_id, balance, earned, updated_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (worker_id) DO UPDATE SET balance = points_balances.balance + excluded.balance,
 			earned = points_balances.earned + excluded.earned, updated_at = excluded.updated_at`,
-			a.WorkerID, cityID, a.Amount, a.Amount, now)
+			a.WorkerID, cityID, a.Amount, earned, now)
 		if err != nil {
 			return false, fmt.Errorf("points: credit %d: %w", a.WorkerID, err)
 		}

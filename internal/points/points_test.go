@@ -151,6 +151,8 @@ func TestCheck_AfterRandomConcurrentLoad(t *testing.T) {
 						Source: fmt.Sprintf("load:%d", r.IntN(300))} // repeats across goroutines
 					if r.IntN(3) == 0 {
 						a.Amount, a.Source = -a.Amount, fmt.Sprintf("spend:%d:%d", g, i)
+					} else if r.IntN(5) == 0 {
+						a.Refund, a.Source = true, fmt.Sprintf("refund:%d:%d", g, i)
 					}
 					_, err := s.Award(ctx, a)
 					if errors.Is(err, points.ErrInsufficient) {

@@ -53,7 +53,7 @@ func (s *Store) Leaders(ctx context.Context, path string, since time.Time, limit
 	lo, hi := platform.SubtreeRange(path)
 	rows, err := s.db.Query(ctx, `WITH top AS (
 			SELECT e.worker_id, CAST(SUM(e.amount) AS BIGINT) AS pts FROM points_entries e JOIN orgs o ON o.id = e.org_id
-			WHERE o.path >= ? AND o.path < ? AND e.created_at >= ? AND e.amount > 0
+			WHERE o.path >= ? AND o.path < ? AND e.created_at >= ? AND e.amount > 0 AND e.refund = 0
 			GROUP BY e.worker_id ORDER BY SUM(e.amount) DESC, e.worker_id LIMIT ?)
 		SELECT top.worker_id, w.name, o.name, top.pts FROM top JOIN workers w ON w.id = top.worker_id JOIN orgs o ON o.id = w.org_id
 		ORDER BY top.pts DESC, top.worker_id`, lo, hi, since, limit)
@@ -103,7 +103,7 @@ func (s *Store) UnionRanking(ctx context.Context, path string, since time.Time, 
 			WHERE o.path >= ? AND o.path < ? GROUP BY w.org_id),
 		pts AS (
 			SELECT e.org_id, CAST(SUM(e.amount) AS BIGINT) AS total, COUNT(DISTINCT e.worker_id) AS active FROM points_entries e
-			JOIN orgs o ON o.id = e.org_id WHERE o.path >= ? AND o.path < ? AND e.created_at >= ? AND e.amount > 0
+			JOIN orgs o ON o.id = e.org_id WHERE o.path >= ? AND o.path < ? AND e.created_at >= ? AND e.amount > 0 AND e.refund = 0
 			GROUP BY e.org_id)
 		SELECT h.org_id, o.name, h.n, COALESCE(p.total, 0), COALESCE(p.active, 0),
 			COALESCE(p.total, 0) * 1000 / h.n AS avg_milli, COALESCE(p.active, 0) * 1000 / h.n AS rate

@@ -65,10 +65,10 @@ type Mismatch struct {
 
 // Check proves the ledger: for every worker with entries or a balance row, the
 // balance equals the sum of their entries and the lifetime earnings the sum of
-// the positive ones. An empty result means the ledger is sound.
+// the positive ones that are not refunds. An empty result means the ledger is sound.
 func (s *Store) Check(ctx context.Context) ([]Mismatch, error) {
 	rows, err := s.db.Query(ctx, `WITH sums AS (
-			SELECT worker_id, SUM(amount) AS total, SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS plus
+			SELECT worker_id, SUM(amount) AS total, SUM(CASE WHEN amount > 0 AND refund = 0 THEN amount ELSE 0 END) AS plus
 			FROM points_entries GROUP BY worker_id),
 		ids AS (SELECT worker_id FROM sums UNION SELECT worker_id FROM points_balances)
 		SELECT ids.worker_id, COALESCE(b.balance, 0), COALESCE(s.total, 0), COALESCE(b.earned, 0), COALESCE(s.plus, 0)

@@ -3,13 +3,15 @@
 -- appended and never changed; a correction is a new entry. source is unique per
 -- city, so the same award posted twice counts once. points_balances keeps each
 -- worker's balance (never negative) and lifetime earnings, updated in the same
--- transaction as the entry.
+-- transaction as the entry. A refund (refund = 1: points given back, e.g. a
+-- cancelled redemption) raises the balance but is not earned.
 CREATE TABLE points_entries (
     id INTEGER PRIMARY KEY,
     city_id INTEGER NOT NULL DEFAULT 0,
     worker_id INTEGER NOT NULL REFERENCES workers (id),
     org_id INTEGER NOT NULL,
     amount INTEGER NOT NULL,
+    refund INTEGER NOT NULL DEFAULT 0,
     reason TEXT NOT NULL,
     source TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL
