@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"zhijia/internal/app/apptest"
@@ -24,6 +25,17 @@ func init() {
 		accessRow{"POST /console/learning/questions/import", "learning.edit", ""},
 		accessRow{"GET /portal/learning/events", "", ""},
 		accessRow{"GET /portal/learning/ranking", "", ""},
+		accessRow{"GET /portal/learning/mall", "", ""},
+		accessRow{"POST /portal/learning/mall/redeem", "", ""},
+		accessRow{"POST /portal/learning/mall/cancel", "", ""},
+		accessRow{"GET /console/learning/rewards", "learning.view", ""},
+		accessRow{"GET /console/learning/rewards/new", "learning.edit", ""},
+		accessRow{"POST /console/learning/rewards", "learning.edit", ""},
+		accessRow{"GET /console/learning/rewards/{id}/edit", "learning.edit", "reward"},
+		accessRow{"POST /console/learning/rewards/{id}", "learning.edit", "reward"},
+		accessRow{"GET /console/learning/orders", "learning.view", ""},
+		accessRow{"POST /console/learning/orders/{id}/deliver", "learning.edit", "order"},
+		accessRow{"POST /console/learning/orders/{id}/cancel", "learning.edit", "order"},
 		accessRow{"GET /console/learning/ranking", "learning.view", ""},
 		accessRow{"POST /portal/learning/events/signup", "", ""},
 		accessRow{"GET /portal/learning/checkin", "", ""},
@@ -40,6 +52,8 @@ func init() {
 	)
 	matrixTargets["question"] = questionTargets
 	matrixTargets["event"] = eventTargets
+	matrixTargets["reward"] = func(t *testing.T, env *apptest.Env) map[string]int64 { r, _ := mallTargets(t, env); return r }
+	matrixTargets["order"] = func(t *testing.T, env *apptest.Env) map[string]int64 { _, o := mallTargets(t, env); return o }
 }
 
 // questionTargets makes one question per target org; rows go straight into the
@@ -83,4 +97,32 @@ func eventTargets(t *testing.T, env *apptest.Env) map[string]int64 {
 		out[w] = id
 	}
 	return out
+}
+
+// mallTargets makes one reward per target org and one placed order of each;
+// the order's worker is the matrix worker of the same target.
+func mallTargets(t *testing.T, env *apptest.Env) (rewards, orders map[string]int64) {
+	t.Helper()
+	tree := env.Info.Tree
+	orgs := map[string]int64{"own": grassrootsUnder(t, env, tree.Districts["350102"], "own"), "child": tree.Gulou,
+		"sibling": tree.Districts["350103"], "parent": tree.City}
+	now := env.Clock.Now().UTC()
+	ctx := context.Background()
+	rewards, orders = map[string]int64{}, map[string]int64{}
+	for i, w := range where {
+		var rid, oid, worker int64
+		err := env.App.DB.QueryRow(ctx, `INSERT INTO learning_rewards (city_id, org_id, name, cost, stock, opens_at, closes_at,
+			created_at, updated_at) VALUES (?, ?, '矩阵商品', 10, 5, ?, ?, ?, ?) RETURNING id`, tree.City, orgs[w], now, now.Add(3600e9), now, now).Scan(&rid)
+		if err != nil {
+			t.Fatalf("matrix reward: %v", err)
+		}
+		env.App.DB.QueryRow(ctx, `SELECT id FROM workers ORDER BY id LIMIT 1`).Scan(&worker)
+		err = env.App.DB.QueryRow(ctx, `INSERT INTO learning_orders (city_id, reward_id, worker_id, org_id, cost, pickup_code, placed_at)
+			VALUES (?, ?, ?, ?, 10, ?, ?) RETURNING id`, tree.City, rid, worker, orgs[w], fmt.Sprintf("9%07d", i+int(rid)*10), now).Scan(&oid)
+		if err != nil {
+			t.Fatalf("matrix order: %v", err)
+		}
+		rewards[w], orders[w] = rid, oid
+	}
+	return rewards, orders
 }

@@ -33,12 +33,14 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 		"console/questions": &questionsView{}, "console/question_form": &questionForm{}, "console/question_import": &importView{},
 		"console/events": &eventsView{}, "console/event_form": &eventForm{}, "console/event": &eventView{E: &Event{}},
 		"console/event_checkin": &checkinScreenView{E: &Event{}}, "portal/events": &myEventsView{}, "portal/checkin": &checkinView{},
-		"portal/ranking": &rankingView{}, "console/ranking": &rankingView{}} {
+		"portal/ranking": &rankingView{}, "console/ranking": &rankingView{}, "console/rewards": &rewardsView{},
+		"console/reward_form": &rewardForm{}, "console/orders": &ordersView{}, "portal/mall": &mallView{}} {
 		s.Sample("learning/"+page, zero)
 	}
 	s.AddMenu(web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.questions", Href: questionsPath, Perm: permView, Order: 400},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.events", Href: eventsPath, Perm: permView, Order: 410},
-		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.ranking", Href: rankingPath, Perm: permView, Order: 420})
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.ranking", Href: rankingPath, Perm: permView, Order: 420},
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.rewards", Href: rewardsPath, Perm: permView, Order: 430})
 	s.Portal("GET /portal/learning", h.tab)
 	s.Portal("POST /portal/learning/quiz/start", h.startQuiz)
 	s.Portal("GET /portal/learning/quiz", h.quiz)
@@ -49,6 +51,17 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 	s.Portal("POST /portal/learning/checkin", h.checkin)
 	s.Portal("GET /portal/learning/ranking", h.portalRanking)
 	s.Console("GET "+rankingPath, permView, h.consoleRanking)
+	s.Portal("GET "+mallPath, h.mall)
+	s.Portal("POST "+mallPath+"/redeem", h.redeem)
+	s.Portal("POST "+mallPath+"/cancel", h.cancelMine)
+	s.Console("GET "+rewardsPath, permView, h.rewards)
+	s.Console("GET "+rewardsPath+"/new", permEdit, h.rewardNew)
+	s.Console("POST "+rewardsPath, permEdit, h.rewardSave)
+	s.Console("GET "+rewardsPath+"/{id}/edit", permEdit, h.rewardEdit)
+	s.Console("POST "+rewardsPath+"/{id}", permEdit, h.rewardSave)
+	s.Console("GET "+ordersPath, permView, h.orders)
+	s.Console("POST "+ordersPath+"/{id}/deliver", permEdit, h.closeOrder(OrderDelivered, "learning.flash.order_delivered"))
+	s.Console("POST "+ordersPath+"/{id}/cancel", permEdit, h.closeOrder(OrderCancelled, "learning.flash.order_staff_cancelled"))
 	s.Console("GET "+eventsPath, permView, h.events)
 	s.Console("GET "+eventsPath+"/new", permEdit, h.eventNew)
 	s.Console("POST "+eventsPath, permEdit, h.eventCreate)

@@ -229,7 +229,7 @@ func takeOne(ctx context.Context, tx *platform.Tx, r *Reward, workerID int64) er
 		return fmt.Errorf("learning: allowance %d: %w", r.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return platform.Errorf(platform.CodeConflict, "learning.err.limit", r.PerPerson)
+		return platform.Errorf(platform.CodeConflict, "learning.err.limit")
 	}
 	return nil
 }
