@@ -77,6 +77,7 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 	s.Console("GET "+questionsPath+"/{id}/edit", permEdit, h.questionEdit)
 	s.Console("POST "+questionsPath+"/{id}", permEdit, h.questionUpdate)
 	s.Console("POST "+questionsPath+"/{id}/active", permEdit, h.questionActive)
+	mountMyAPI(s, h)
 	s.Console("GET "+questionsPath+"/import", permEdit, h.importForm)
 	s.Console("GET "+questionsPath+"/import/template", permEdit, h.importTemplate)
 	s.Console("POST "+questionsPath+"/import", permEdit, h.importUpload)

@@ -299,4 +299,5 @@ var Messages = map[string][2]string{
 	"learning.err.retry":                   {"系统繁忙，请再试一次", "Busy; please try again"},
 	"learning.err.order_closed":            {"该订单已领取或已取消", "This redemption was already collected or cancelled"},
 	"learning.portal.mall":                 {"积分兑换", "Points mall"},
+	"learning.err.id_required":             {"缺少编号", "An id is required"},
 }
