@@ -26,6 +26,8 @@ const usage = `zhijia — 职工之家 / Workers' Home
   import workers FILE --org ID  导入职工名册 import a worker roster (.xlsx/.csv)
   backup FILE     在线备份 SQLite 数据库 copy a live SQLite database to FILE
   audit verify    校验审计日志 check that no audit row was altered or removed
+  keys rotate     更换加密密钥并重新加密个人信息 add a key, re-encrypt personal data (online)
+  keys status     查看密钥与进度 list keys and values under older keys
   bench           性能测试 measure the figures, as ratios against baselines
   version         显示版本 print the version
 
@@ -72,6 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	case "bench":
 		err = cmdBench(ctx, rest, stdout)
+	case "keys":
+		err = cmdKeys(ctx, rest, stdout, stderr)
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "zhijia", version)
 	case "help", "-h", "--help":

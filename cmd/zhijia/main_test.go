@@ -171,3 +171,27 @@ func writeForever(path string) {
 		}
 	}
 }
+
+// TestKeysRotate_CommandLine: rotate adds a second key to the key file,
+// re-encrypts the demo city's personal data and status then shows none left.
+func TestKeysRotate_CommandLine(t *testing.T) {
+	dir := t.TempDir()
+	if code, out := zhijia(t, "demo", "--data-dir", dir, "--demo", "--orgs", "20", "--workers", "200"); code != 0 {
+		t.Fatalf("demo: %s", out)
+	}
+	code, out := zhijia(t, "keys", "rotate", "--data-dir", dir, "--batch", "64")
+	if code != 0 || !strings.Contains(out, "已重新加密 re-encrypted: ") || !strings.Contains(out, "left: 0") {
+		t.Fatalf("keys rotate: %d %s", code, out)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "zhijia.key"))
+	if err != nil || len(strings.Fields(string(raw))) != 2 {
+		t.Fatalf("the key file must now hold two keys: %q %v", raw, err)
+	}
+	code, out = zhijia(t, "keys", "status", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "values under older keys: 0") {
+		t.Fatalf("keys status: %d %s", code, out)
+	}
+	if code, out = zhijia(t, "keys", "spin", "--data-dir", dir); code == 0 || !strings.Contains(out, "rotate|reencrypt|status") {
+		t.Fatalf("an unknown subcommand must show the usage: %d %s", code, out)
+	}
+}

@@ -116,6 +116,13 @@ var accessMatrix = []accessRow{
 	{"POST /api/v1/membership/transfers", "people.edit", ""},
 	{"POST /api/v1/membership/transfers/{id}/accept", "people.edit", "transfer"},
 	{"POST /api/v1/membership/transfers/{id}/decline", "people.edit", "transfer"},
+	// a worker's own client: sign-in for a token, then /api/v1/my/ with it
+	{"POST /api/v1/worker/sms-code", "", ""}, {"POST /api/v1/worker/token", "", ""},
+	{"GET /api/v1/my", "", ""}, {"POST /api/v1/my/token/revoke", "", ""},
+	{"GET /api/v1/my/membership", "", ""}, {"GET /api/v1/my/membership/unions", "", ""},
+	{"POST /api/v1/my/membership/join", "", ""}, {"POST /api/v1/my/membership/withdraw", "", ""},
+	{"GET /api/v1/my/membership/card", "", ""}, {"POST /api/v1/my/membership/transfer", "", ""},
+	{"POST /api/v1/my/membership/transfer/cancel", "", ""},
 	// API (bearer tokens)
 	{"GET /api/v1/me", "", ""},
 	{"GET /api/v1/orgs", "org.view", ""},
@@ -141,6 +148,8 @@ type matrixEnv struct {
 	tokens  map[auth.Role]string
 	targets map[string]map[string]int64 // entity -> where -> id
 	worker  *apptest.Client
+	// workerToken is a worker's bearer token, for the /api/v1/my/ routes
+	workerToken string
 }
 
 // TestAccessMatrix runs every mounted route × every role × (own org, a child, a
@@ -151,6 +160,9 @@ func TestAccessMatrix(t *testing.T) {
 		checkEveryRouteHasARow(t, m.env.App.Server().Routes())
 		for _, row := range accessMatrix {
 			rt := findRoute(m.env.App.Server().Routes(), row.Pattern)
+			if rt.Access == web.WorkerAPI {
+				checkWorkerAPI(t, m, row, rt)
+			}
 			if rt.Access != web.Staff && rt.Access != web.API {
 				checkVisitors(t, m, row, rt)
 				continue
@@ -371,7 +383,7 @@ func checkVisitors(t *testing.T, m *matrixEnv, row accessRow, rt web.Route) {
 			t.Errorf("%s as %s: HTTP %d", row.Pattern, who, r.Status)
 		}
 		wantDenied := rt.Access == web.Staff || rt.Access == web.API || rt.Access == web.StaffPending ||
-			(rt.Access == web.Worker && who == "anonymous")
+			rt.Access == web.WorkerAPI || (rt.Access == web.Worker && who == "anonymous")
 		if rt.Pattern == "POST /logout" && who == "worker" {
 			m.worker = nil // signed out: sign in again next time
 		}
@@ -384,6 +396,34 @@ func checkVisitors(t *testing.T, m *matrixEnv, row accessRow, rt web.Route) {
 		if denied(r) != wantDenied {
 			t.Errorf("%s as %s: HTTP %d → %q, want denied=%v", row.Pattern, who, r.Status, r.Location, wantDenied)
 		}
+	}
+}
+
+// checkWorkerAPI calls a worker's API route with a staff client's token (refused)
+// and with a worker's token (let through: any answer but 401 and 403; a 404 may
+// mean "you have none", and a 4xx the empty body's fault).
+func checkWorkerAPI(t *testing.T, m *matrixEnv, row accessRow, rt web.Route) {
+	if m.workerToken == "" {
+		m.workerToken = m.env.WorkerToken(t, "13900000003")
+	}
+	body := ""
+	if rt.Method() == http.MethodPost {
+		body = "{}"
+	}
+	key := "matrix-" + row.Pattern
+	for _, tok := range []string{m.tokens[auth.RoleAdmin], m.workerToken} {
+		r := m.env.API(t, tok, rt.Method(), rt.Path(), key, body)
+		switch {
+		case r.Status >= 500:
+			t.Errorf("%s: HTTP %d", row.Pattern, r.Status)
+		case tok == m.workerToken && (r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden):
+			t.Errorf("%s with a worker token: HTTP %d, want it let through", row.Pattern, r.Status)
+		case tok != m.workerToken && r.Status != http.StatusUnauthorized:
+			t.Errorf("%s with a staff client's token: HTTP %d, want 401", row.Pattern, r.Status)
+		}
+	}
+	if row.Pattern == "POST /api/v1/my/token/revoke" {
+		m.workerToken = "" // signed out: sign in again next time
 	}
 }
 

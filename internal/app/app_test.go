@@ -191,7 +191,7 @@ func TestOpenAPI_MatchesMountedRoutes(t *testing.T) {
 	}
 	mounted := map[string]bool{}
 	for _, rt := range s.Routes() {
-		if rt.Access == web.API {
+		if rt.Access == web.API || rt.Access == web.WorkerAPI || strings.HasPrefix(rt.Path(), "/api/v1/worker/") {
 			key := strings.ToLower(rt.Method()) + " " + rt.Path()
 			mounted[key] = true
 			if doc.Paths[rt.Path()][strings.ToLower(rt.Method())] == nil {

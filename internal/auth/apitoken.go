@@ -109,9 +109,12 @@ func errTokenInvalid() error {
 }
 
 // AuthenticateToken turns a bearer token into the actor of its account (Kind
-// "api"). Unknown, revoked and expired tokens, and those of disabled accounts, are
+// "api"), or of its worker for a worker token (Kind "worker"). Unknown, revoked and expired tokens, and those of disabled accounts, are
 // unauthorized.
 func (s *Store) AuthenticateToken(ctx context.Context, plain string) (*platform.Actor, error) {
+	if strings.HasPrefix(plain, workerTokenPrefix) {
+		return s.authenticateWorkerToken(ctx, plain)
+	}
 	if !strings.HasPrefix(plain, apiTokenPrefix) {
 		return nil, errTokenInvalid()
 	}

@@ -43,6 +43,7 @@ func Mount(s *web.Server, store *Store, demo []DemoAccount) {
 	s.Public("GET /portal/login", h.portalForm)
 	s.Public("POST /portal/login/code", h.sendCode)
 	s.Public("POST /portal/login", h.portalLogin)
+	mountWorkerAPI(s, h)
 	mountConsole(s, h)
 }
 

@@ -155,19 +155,32 @@ func (c *smsCode) check(match bool, now time.Time) string {
 // seen for the first time gets a record under the root org. No answer reveals
 // whether a worker with that phone exists. The session is full at once.
 func (s *Store) WorkerLogin(ctx context.Context, phone, code, ip, userAgent string) (*LoginResult, error) {
-	p, err := NormaliseMobile(phone)
+	var res *LoginResult
+	err := s.smsSignIn(ctx, phone, code, ip, func(tx *platform.Tx, workerID int64, now time.Time) (err error) {
+		res, err = s.createSession(ctx, tx, sessionOwner{kind: KindWorker, workerID: workerID}, platform.StageFull, ip, userAgent, now)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
+	return res, nil
+}
+
+// smsSignIn checks a texted code under the sign-in limits and, when it holds,
+// calls issue in the same transaction with the worker the phone belongs to.
+func (s *Store) smsSignIn(ctx context.Context, phone, code, ip string, issue func(tx *platform.Tx, workerID int64, now time.Time) error) error {
+	p, err := NormaliseMobile(phone)
+	if err != nil {
+		return err
+	}
 	code = trimCode(code)
 	if !sixDigits(code) {
-		return nil, platform.Invalid().Field("code", "auth.err.sms_code_format")
+		return platform.Invalid().Field("code", "auth.err.sms_code_format")
 	}
 	idx, masked, now := s.keys.BlindIndex("phone", p), MaskPhone(p), s.now()
 	if err := s.gate(ctx, "sms", masked, ip, now, smsLoginLimits(idx, ip)...); err != nil {
-		return nil, err
+		return err
 	}
-	var res *LoginResult
 	var userErr error
 	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
 		reason, err := s.useCode(ctx, tx, idx, p, code, now)
@@ -182,15 +195,15 @@ func (s *Store) WorkerLogin(ctx context.Context, phone, code, ip, userAgent stri
 		if err != nil {
 			return err
 		}
-		if res, err = s.createSession(ctx, tx, sessionOwner{kind: KindWorker, workerID: workerID}, platform.StageFull, ip, userAgent, now); err != nil {
+		if err := issue(tx, workerID, now); err != nil {
 			return err
 		}
 		return logAttempt(ctx, tx, "sms", masked, 0, ip, true, "sms_ok", now)
 	})
 	if err != nil {
-		return nil, wrap("worker login", err)
+		return wrap("worker sign-in", err)
 	}
-	return res, userErr
+	return userErr
 }
 
 func sixDigits(s string) bool {

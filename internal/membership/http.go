@@ -62,6 +62,7 @@ func Mount(s *web.Server, store *Store, keys *platform.Keyring) {
 	s.Console("POST /console/membership/transfers/{id}/accept", "people.edit", h.transferAccept)
 	s.Console("POST /console/membership/transfers/{id}/decline", "people.edit", h.transferDecline)
 	mountAPI(s, h)
+	mountMyAPI(s, h)
 }
 
 // refusal turns a rule's refusal into what a form shows: a status, the top

@@ -62,6 +62,8 @@ var Messages = map[string][2]string{
 	"membership.flash.transfer_declined":  {"已不予接收，申请方会看到原因", "Transfer declined; the requester will see the reason"},
 	"membership.err.already_member":       {"您已经是工会会员，无需再申请入会；如需更换工会请申请转会", "You are already a member; to change unions, request a transfer"},
 	"membership.err.open_exists":          {"已有一份待审批的入会申请，请等待结果或先撤回", "A request to join is already waiting; wait for the answer or withdraw it first"},
+	"membership.err.search_empty":         {"请输入工会或单位名称，或选择所在区县", "Type a union or employer name, or choose your district"},
+	"membership.err.district_invalid":     {"区县编号无效", "That is not a district id"},
 	"membership.err.nothing_open":         {"没有待审批的入会申请", "There is no request waiting"},
 	"membership.err.union_invalid":        {"请从搜索结果中选择一个正常运行的基层工会", "Choose an active grassroots union from the search results"},
 	"membership.err.decided":              {"这份申请已经处理过了（可能别人刚处理），请刷新查看结果", "This request was already decided (perhaps just now by someone else); reload to see the outcome"},

@@ -79,7 +79,7 @@ func checkNoOpenMembership(ctx context.Context, tx *platform.Tx, a, b int64) err
 }
 
 // moveDependants moves the household and the decided membership history of gone
-// to kept and ends gone's portal sessions; it returns how many household members moved.
+// to kept and ends gone's portal sessions and tokens; it returns how many household members moved.
 func moveDependants(ctx context.Context, tx *platform.Tx, kept, gone int64) (int64, error) {
 	res, err := tx.Exec(ctx, `UPDATE household_members SET worker_id = ? WHERE worker_id = ?`, kept, gone)
 	if err != nil {
@@ -94,8 +94,10 @@ func moveDependants(ctx context.Context, tx *platform.Tx, kept, gone int64) (int
 			return 0, fmt.Errorf("people: merge history: %w", err)
 		}
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE worker_id = ?`, gone); err != nil {
-		return 0, fmt.Errorf("people: merge sessions: %w", err)
+	for _, q := range []string{`DELETE FROM sessions WHERE worker_id = ?`, `DELETE FROM worker_tokens WHERE worker_id = ?`} {
+		if _, err := tx.Exec(ctx, q, gone); err != nil {
+			return 0, fmt.Errorf("people: merge sign-ins: %w", err)
+		}
 	}
 	return moved, nil
 }

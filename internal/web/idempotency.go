@@ -22,13 +22,22 @@ const IdempotencyTTL = 24 * time.Hour
 // idempotent wraps an API create: it requires a key, reserves it before running
 // the handler (so two concurrent retries cannot both create), stores the answer,
 // and replays it on a retry. A failed attempt (5xx) frees the key.
+// idempotencyOwner keys a client's idempotency keys: the account id of a staff
+// client, the negated worker id of a worker's client, so the two never meet.
+func idempotencyOwner(a *platform.Actor) int64 {
+	if a.Kind == "worker" {
+		return -a.WorkerID
+	}
+	return a.AccountID
+}
+
 func (s *Server) idempotent(c *Ctx, h HandlerFunc) error {
 	key := c.R.Header.Get(IdempotencyHeader)
 	if key == "" || len(key) > 200 {
 		return platform.Errorf(platform.CodeInvalid, "err.idempotency_key")
 	}
 	ctx := c.R.Context()
-	acct := c.Actor.AccountID
+	acct := idempotencyOwner(c.Actor)
 	now := s.Clock.Now().UTC().Truncate(time.Microsecond)
 	_, err := s.DB.Exec(ctx, `INSERT INTO idempotency_keys (account_id, idem_key, method, path, created_at) VALUES (?, ?, ?, ?, ?)`,
 		acct, key, c.R.Method, c.R.URL.Path, now)

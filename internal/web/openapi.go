@@ -25,7 +25,7 @@ var pathParam = regexp.MustCompile(`\{([a-zA-Z_]+)\.{0,3}\}`)
 func (o *openAPI) document(routes []Route) map[string]any {
 	paths := map[string]any{}
 	for _, rt := range routes {
-		if (rt.Access != API && rt.Access != WorkerAPI) || rt.Doc == nil {
+		if rt.Doc == nil {
 			continue
 		}
 		p := rt.Path()
@@ -67,6 +67,9 @@ func operation(rt Route) map[string]any {
 	}
 	if d.Tag != "" {
 		op["tags"] = []any{d.Tag}
+	}
+	if rt.Access == Public {
+		op["security"] = []any{} // no token: this is how a client gets one
 	}
 	var params []any
 	for _, m := range pathParam.FindAllStringSubmatch(rt.Path(), -1) {

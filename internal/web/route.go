@@ -64,6 +64,12 @@ func (s *Server) APIRoute(pattern, perm string, doc APIDoc, h HandlerFunc) {
 	s.mount(Route{Pattern: pattern, Access: API, Perm: perm, Doc: &doc}, h)
 }
 
+// PublicAPI mounts a /api/v1 route anyone may call (a worker's sign-in for a
+// token), with its OpenAPI description.
+func (s *Server) PublicAPI(pattern string, doc APIDoc, h HandlerFunc) {
+	s.mount(Route{Pattern: pattern, Access: Public, Doc: &doc}, h)
+}
+
 // WorkerAPI mounts a /api/v1/my/ route for a worker's bearer token: what the
 // worker does on the portal, for a mini-program or another client. The handler
 // finds the worker in c.Actor.WorkerID.

@@ -5,6 +5,8 @@ package apptest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +15,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,6 +29,7 @@ type Env struct {
 	Server *httptest.Server
 	Clock  *platform.FakeClock
 	Info   *app.DemoInfo
+	keys   atomic.Int64 // idempotency keys handed out by API
 }
 
 // DemoGrassroots is the size of the test city: small, so tests stay fast.
@@ -160,4 +164,45 @@ func (c *Client) PostForm(path string, form url.Values) *Response {
 func (c *Client) Do(req *http.Request) *Response {
 	c.T.Helper()
 	return c.do(req)
+}
+
+// API sends a JSON request with a bearer token; POSTs carry key as their
+// Idempotency-Key (a fresh one when key is empty).
+func (e *Env) API(t testing.TB, token, method, path, key, body string) *Response {
+	t.Helper()
+	req, _ := http.NewRequest(method, e.Server.URL+path, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if method == http.MethodPost {
+		if key == "" {
+			key = fmt.Sprintf("apptest-%d", e.keys.Add(1))
+		}
+		req.Header.Set("Idempotency-Key", key)
+	}
+	return e.NewClient(t).Do(req)
+}
+
+// WorkerToken signs a worker in through the API with the demo SMS code and
+// returns the worker's bearer token, for /api/v1/my/ routes.
+func (e *Env) WorkerToken(t testing.TB, phone string) string {
+	t.Helper()
+	e.Clock.Advance(61 * time.Second) // one SMS code a minute per phone
+	r := e.API(t, "", http.MethodPost, "/api/v1/worker/sms-code", "", fmt.Sprintf(`{"phone":%q}`, phone))
+	var sent struct {
+		DemoCode string `json:"demo_code"`
+	}
+	if err := json.Unmarshal(r.Raw, &sent); err != nil || r.Status != http.StatusOK || sent.DemoCode == "" {
+		t.Fatalf("worker sms code: %d %s", r.Status, r.Body)
+	}
+	r = e.API(t, "", http.MethodPost, "/api/v1/worker/token", "",
+		fmt.Sprintf(`{"phone":%q,"code":%q,"client":"apptest"}`, phone, sent.DemoCode))
+	var tok struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal(r.Raw, &tok); err != nil || r.Status != http.StatusCreated || tok.Token == "" {
+		t.Fatalf("worker token: %d %s", r.Status, r.Body)
+	}
+	return tok.Token
 }
