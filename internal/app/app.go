@@ -10,6 +10,7 @@ import (
 
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
+	"zhijia/internal/care"
 	"zhijia/internal/home"
 	"zhijia/internal/membership"
 	"zhijia/internal/org"
@@ -29,6 +30,7 @@ type App struct {
 	Auth       *auth.Store
 	Membership *membership.Store
 	People     *people.Store
+	Care       *care.Store
 	server     *web.Server
 	demo       []auth.DemoAccount
 }
@@ -62,6 +64,7 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Orgs = org.NewStore(db, clock)
 	a.Membership = membership.NewStore(db, clock)
 	a.People = people.NewStore(db, clock, keys)
+	a.Care = care.NewStore(db, clock, keys.SigningKey())
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
 		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
 	return a
@@ -84,6 +87,7 @@ func (a *App) Server() *web.Server {
 	people.Mount(s, a.People)
 	audit.Mount(s, a.DB, a.Clock)
 	membership.Mount(s, a.Membership, a.Keys)
+	care.Mount(s, a.Care)
 	mountAPI(s, a)
 	a.server = s
 	return s

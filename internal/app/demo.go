@@ -6,6 +6,7 @@ import (
 
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
+	"zhijia/internal/care"
 	"zhijia/internal/org"
 	"zhijia/internal/people"
 	"zhijia/internal/platform"
@@ -46,6 +47,9 @@ func (a *App) SeedDemo(ctx context.Context, grassroots int) (*DemoInfo, error) {
 		return nil, err
 	}
 	if err := people.SeedDemoWorkers(ctx, a.DB, a.Keys, a.Clock, a.Config.DemoWorkers); err != nil {
+		return nil, err
+	}
+	if err := care.SeedDemo(ctx, a.DB, a.Clock, tree.City, tree.Districts); err != nil {
 		return nil, err
 	}
 	a.demo = accounts

@@ -44,6 +44,8 @@ const (
 	PermPeopleEdit   Perm = "people.edit"   // add and edit workers
 	PermPeopleReveal Perm = "people.reveal" // show one clear id number or phone, audited
 	PermPortal       Perm = "portal"        // a signed-in worker's pages
+	PermCareView     Perm = "care.view"     // stations, visits, coverage
+	PermCareEdit     Perm = "care.edit"     // register stations, closures, reply to feedback
 )
 
 // Actor kinds as platform.Actor.Kind spells them.
@@ -80,15 +82,15 @@ func (r Role) Label() string { return "auth.role." + string(r) }
 func RolePerms(r Role) []Perm {
 	switch r {
 	case RoleAdmin:
-		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermPeopleReveal}
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermCareView, PermCareEdit}
 	case RoleClerk:
-		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit}
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermCareView, PermCareEdit}
 	case RoleSecurity:
 		return []Perm{PermOrgView, PermAccountView, PermAccountEdit}
 	case RoleAuditor:
 		return []Perm{PermOrgView, PermAuditView, PermAuditExport}
 	case RoleReviewer:
-		return []Perm{PermOrgView}
+		return []Perm{PermOrgView, PermCareView}
 	}
 	return nil // expert: a home page only
 }

@@ -193,3 +193,24 @@ func scanNearest(all []*Station, p Point, k int, f Filter) []Hit {
 	}
 	return out
 }
+
+// Any reports whether some station lies within radius metres of p.
+func (ix *Index) Any(p Point, radius float64) bool {
+	dLat := radius / (earthRadius * math.Pi / 180)
+	dLng := dLat / math.Max(math.Cos(math.Min(math.Abs(p.Lat)+dLat, 89.9)*math.Pi/180), 1e-6)
+	lo := cellOf(Point{p.Lat - dLat, p.Lng - dLng})
+	hi := cellOf(Point{p.Lat + dLat, p.Lng + dLng})
+	if int64(hi.lat-lo.lat+1)*int64(hi.lng-lo.lng+1) > int64(len(ix.all)) {
+		return len(scan(ix.all, p, radius, Filter{})) > 0
+	}
+	for la := lo.lat; la <= hi.lat; la++ {
+		for ln := lo.lng; ln <= hi.lng; ln++ {
+			for _, s := range ix.cells[cellKey{la, ln}] {
+				if Distance(p, s.Pos) <= radius {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -27,7 +27,8 @@ CREATE TABLE care_stations (
 CREATE INDEX care_stations_city_lat ON care_stations (city_id, lat_e6);
 CREATE INDEX care_stations_org ON care_stations (org_id);
 
--- Temporary closures, whole days in Asia/Shanghai ('YYYY-MM-DD', inclusive).
+-- Temporary closures, whole days in Asia/Shanghai ('YYYY-MM-DD', inclusive);
+-- a closure taken back keeps its row with removed_at set.
 CREATE TABLE care_station_closures (
     id INTEGER PRIMARY KEY,
     city_id INTEGER NOT NULL DEFAULT 0,
@@ -35,7 +36,8 @@ CREATE TABLE care_station_closures (
     from_day TEXT NOT NULL,
     to_day TEXT NOT NULL,
     reason TEXT NOT NULL DEFAULT '',
-    created_at TIMESTAMP NOT NULL
+    created_at TIMESTAMP NOT NULL,
+    removed_at TIMESTAMP
 );
 CREATE INDEX care_station_closures_station ON care_station_closures (station_id, to_day);
 
