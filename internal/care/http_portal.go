@@ -237,4 +237,3 @@ func (h *Handlers) rate(c *web.Ctx) error {
 	}
 	return h.renderVisit(c, status, &visitView{Alert: alert, Errors: fields, Rating: rating, Text: text}, id)
 }
-

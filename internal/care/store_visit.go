@@ -206,9 +206,9 @@ func (s *Store) RateVisit(ctx context.Context, visitID int64, rating int, commen
 
 // VisitFilter narrows the console's visit list.
 type VisitFilter struct {
-	StationID    int64
-	Rated        bool // only visits with a rating or comment
-	From, To     string
+	StationID     int64
+	Rated         bool // only visits with a rating or comment
+	From, To      string
 	Limit, Offset int
 }
 
