@@ -60,7 +60,7 @@ type HitJSON struct {
 func hitsJSON(hits []Hit) []HitJSON {
 	out := make([]HitJSON, len(hits))
 	for i, h := range hits {
-		out[i] = HitJSON{Station: stationJSON(h.Station), Distance: int(h.Distance + 0.5), Open: h.Open, Geo: linksFor(h.Station).Geo}
+		out[i] = HitJSON{Station: stationJSON(h.Station), Distance: int(h.Distance + 0.5), Open: h.Open, Geo: string(linksFor(h.Station).Geo)}
 	}
 	return out
 }

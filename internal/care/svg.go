@@ -14,7 +14,7 @@ import (
 // WGS-84, which Android hands to any map app) and an Amap marker link (GCJ-02,
 // as stored).
 type mapLinks struct {
-	Geo  string
+	Geo  template.URL // built from numbers and a query-escaped name: safe in an href
 	Amap string
 }
 
@@ -24,7 +24,7 @@ func linksFor(s *Station) mapLinks {
 	geo := "geo:" + lat + "," + lng + "?q=" + lat + "," + lng + "(" + url.QueryEscape(s.Name) + ")"
 	amap := "https://uri.amap.com/marker?position=" + strconv.FormatFloat(s.Pos.Lng, 'f', 6, 64) + "," +
 		strconv.FormatFloat(s.Pos.Lat, 'f', 6, 64) + "&name=" + url.QueryEscape(s.Name) + "&coordinate=gaode&callnative=1"
-	return mapLinks{Geo: geo, Amap: amap}
+	return mapLinks{Geo: template.URL(geo), Amap: amap}
 }
 
 // circleSVG draws the worker at the centre, the walking circle and the hits
