@@ -19,8 +19,9 @@ type Store struct {
 	clock  platform.Clock
 	signer *qrSigner
 
-	mu    sync.Mutex
-	cache map[int64]*cachedIndex // by city
+	mu       sync.Mutex
+	cache    map[int64]*cachedIndex // by city
+	hardship Hardship
 }
 
 type cachedIndex struct {
