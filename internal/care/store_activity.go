@@ -180,4 +180,3 @@ func (s *Store) workerFacts(ctx context.Context, q queryer, workerID int64) (Fac
 	}
 	return f, city, nil
 }
-

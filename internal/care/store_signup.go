@@ -229,5 +229,3 @@ func (s *Store) Signups(ctx context.Context, activityID int64, limit, offset int
 	}
 	return out, total, rows.Err()
 }
-
-
