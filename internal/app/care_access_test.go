@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"zhijia/internal/app/apptest"
 )
@@ -27,6 +28,13 @@ func init() {
 		accessRow{"GET /console/care/visits", "care.view", ""},
 		accessRow{"POST /console/care/visits/{id}/reply", "care.edit", "visit"},
 		accessRow{"GET /console/care/coverage", "care.view", ""},
+		accessRow{"GET /console/care/activities", "care.view", ""},
+		accessRow{"GET /console/care/activities/new", "care.edit", ""},
+		accessRow{"POST /console/care/activities", "care.edit", ""},
+		accessRow{"GET /console/care/activities/{id}", "care.view", "activity"},
+		accessRow{"POST /console/care/activities/{id}/draw", "care.edit", "activity"},
+		accessRow{"GET /portal/care/activity", "", ""}, accessRow{"POST /portal/care/signup", "", ""},
+		accessRow{"POST /portal/care/signup/confirm", "", ""}, accessRow{"POST /portal/care/signup/cancel", "", ""},
 		accessRow{"GET /api/v1/my/care/stations", "", ""},
 		accessRow{"POST /api/v1/my/care/checkins", "", ""},
 		accessRow{"GET /api/v1/my/care/visits", "", ""},
@@ -48,6 +56,7 @@ func init() {
 	matrixTargets["station"] = get("station")
 	matrixTargets["closure"] = get("closure")
 	matrixTargets["visit"] = get("visit")
+	matrixTargets["activity"] = get("activity")
 }
 
 // careTargets makes one station per target org, each with a closure and a
@@ -62,7 +71,7 @@ func careTargets(t *testing.T, env *apptest.Env) map[string]map[string]int64 {
 	if err := env.App.DB.QueryRow(ctx, `SELECT MIN(id) FROM workers`).Scan(&worker); err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]map[string]int64{"station": {}, "closure": {}, "visit": {}}
+	out := map[string]map[string]int64{"station": {}, "closure": {}, "visit": {}, "activity": {}}
 	for _, w := range where {
 		var id, cid, vid int64
 		err := env.App.DB.QueryRow(ctx, `INSERT INTO care_stations (city_id, org_id, name, lat_e6, lng_e6, created_at, updated_at)
@@ -80,7 +89,14 @@ func careTargets(t *testing.T, env *apptest.Env) map[string]map[string]int64 {
 		if err != nil {
 			t.Fatalf("matrix visit: %v", err)
 		}
-		out["station"][w], out["closure"][w], out["visit"][w] = id, cid, vid
+		var aid int64
+		err = env.App.DB.QueryRow(ctx, `INSERT INTO care_activities (city_id, org_id, kind, title, opens_at, closes_at, seed, seed_hash,
+			created_at, updated_at) VALUES (?, ?, 'mixer', ?, ?, ?, '00', '', ?, ?) RETURNING id`,
+			tree.City, orgs[w], "矩阵活动"+w, now.Add(-48*time.Hour), now.Add(-24*time.Hour), now, now).Scan(&aid)
+		if err != nil {
+			t.Fatalf("matrix activity: %v", err)
+		}
+		out["station"][w], out["closure"][w], out["visit"][w], out["activity"][w] = id, cid, vid, aid
 	}
 	return out
 }

@@ -20,11 +20,14 @@ type Handlers struct {
 func Mount(s *web.Server, store *Store) {
 	h := &Handlers{store: store}
 	s.Catalog.Add(Messages)
+	s.Catalog.Add(activityMessages)
 	s.AddPages("care", assets, "templates")
 	for page, zero := range map[string]any{
 		"console/stations": &stationListView{}, "console/station": &stationView{}, "console/station_form": &stationFormView{},
 		"console/visits": &visitListView{}, "console/coverage": &coverageView{},
 		"portal/services": &servicesView{}, "portal/checkin": &checkinView{}, "portal/visit": &visitView{},
+		"console/activities": &activityListView{}, "console/activity_form": &activityFormView{}, "console/activity": &activityView{},
+		"portal/activity": &portalActivityView{},
 	} {
 		s.Sample("care/"+page, zero)
 	}
@@ -32,6 +35,7 @@ func Mount(s *web.Server, store *Store) {
 		web.MenuItem{Group: "care.menu_group", Label: "care.menu.stations", Href: stationsPath, Perm: "care.view", Order: 600},
 		web.MenuItem{Group: "care.menu_group", Label: "care.menu.visits", Href: "/console/care/visits", Perm: "care.view", Order: 610},
 		web.MenuItem{Group: "care.menu_group", Label: "care.menu.coverage", Href: "/console/care/coverage", Perm: "care.view", Order: 620},
+		web.MenuItem{Group: "care.menu_group", Label: "care.menu.activities", Href: activitiesPath, Perm: "care.view", Order: 630},
 	)
 	s.Public("GET /care/static/{file}", h.static)
 	s.Portal("GET /portal/services", h.services)
@@ -52,6 +56,15 @@ func Mount(s *web.Server, store *Store) {
 	s.Console("GET /console/care/visits", "care.view", h.visits)
 	s.Console("POST /console/care/visits/{id}/reply", "care.edit", h.reply)
 	s.Console("GET /console/care/coverage", "care.view", h.coverage)
+	s.Console("GET /console/care/activities", "care.view", h.activities)
+	s.Console("GET /console/care/activities/new", "care.edit", h.activityNew)
+	s.Console("POST /console/care/activities", "care.edit", h.activityCreate)
+	s.Console("GET /console/care/activities/{id}", "care.view", h.activity)
+	s.Console("POST /console/care/activities/{id}/draw", "care.edit", h.draw)
+	s.Portal("GET /portal/care/activity", h.portalActivity)
+	s.Portal("POST /portal/care/signup", h.signup)
+	s.Portal("POST /portal/care/signup/confirm", h.signupAction)
+	s.Portal("POST /portal/care/signup/cancel", h.signupAction)
 	mountAPI(s, h)
 }
 

@@ -53,6 +53,8 @@ type servicesView struct {
 	Nearest    []hitView
 	Map        template.HTML
 	Visits     []*Visit
+	Activities []*Activity
+	Signups    []*Signup
 	Alert      string
 }
 
@@ -119,6 +121,12 @@ func (h *Handlers) services(c *web.Ctx) error {
 		}
 	}
 	if v.Visits, err = h.store.MyVisits(ctx, 5); err != nil {
+		return err
+	}
+	if v.Activities, err = h.store.OpenActivities(ctx); err != nil {
+		return err
+	}
+	if v.Signups, err = h.mySignups(c); err != nil {
 		return err
 	}
 	return c.RenderPage(http.StatusOK, "care/portal/services", &web.Page{Title: c.T("tab.services"), Data: v})
@@ -236,4 +244,27 @@ func (h *Handlers) rate(c *web.Ctx) error {
 		return err
 	}
 	return h.renderVisit(c, status, &visitView{Alert: alert, Errors: fields, Rating: rating, Text: text}, id)
+}
+
+// mySignups lists the worker's sign-ups, first taking back any offer whose
+// deadline has passed (which promotes the next waiting worker).
+func (h *Handlers) mySignups(c *web.Ctx) ([]*Signup, error) {
+	ctx := c.R.Context()
+	list, err := h.store.MySignups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now, swept := h.store.clock.Now(), false
+	for _, g := range list {
+		if g.Status == SignupOffered && g.ConfirmBy != nil && g.ConfirmBy.Before(now) {
+			if _, err := h.store.ExpireOffers(ctx, g.ActivityID); err != nil {
+				return nil, err
+			}
+			swept = true
+		}
+	}
+	if swept {
+		return h.store.MySignups(ctx)
+	}
+	return list, nil
 }

@@ -229,3 +229,74 @@ func (s *Store) Signups(ctx context.Context, activityID int64, limit, offset int
 	}
 	return out, total, rows.Err()
 }
+
+// OpenActivities lists the activities open for sign-up now that the signed-in
+// worker is eligible for (the rules checked as at sign-up), soonest closing first.
+func (s *Store) OpenActivities(ctx context.Context) ([]*Activity, error) {
+	w, err := workerActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	facts, city, err := s.workerFacts(ctx, s.db, w.WorkerID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now().UTC()
+	rows, err := s.db.Query(ctx, `SELECT a.id FROM care_activities a WHERE a.city_id = ? AND a.status = 'open'
+		AND a.opens_at <= ? AND a.closes_at > ? ORDER BY a.closes_at, a.id LIMIT 50`, city, now, now)
+	if err != nil {
+		return nil, fmt.Errorf("care: open activities: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	var out []*Activity
+	for _, id := range ids {
+		act, _, err := loadActivity(ctx, s.db, id)
+		if err != nil {
+			return nil, err
+		}
+		if act.Refusal(facts, now) == "" {
+			out = append(out, act)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Children lists the signed-in worker's children in the household, for a
+// childcare sign-up.
+func (s *Store) Children(ctx context.Context) ([]Child, error) {
+	w, err := workerActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Query(ctx, `SELECT id, name, birth_date FROM household_members WHERE worker_id = ? AND relation = 'child'
+		ORDER BY birth_date, id`, w.WorkerID)
+	if err != nil {
+		return nil, fmt.Errorf("care: children: %w", err)
+	}
+	defer rows.Close()
+	var out []Child
+	for rows.Next() {
+		var c Child
+		if err := rows.Scan(&c.ID, &c.Name, &c.BirthDate); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Child is a child of the worker's household.
+type Child struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	BirthDate string `json:"birth_date"`
+}
