@@ -109,4 +109,3 @@ var activityMessages = map[string][2]string{
 	"care.portal.quota":           {"%d 个名额", "%d places"},
 	"care.portal.seed_hash":       {"摇号随机种子摘要：", "Lottery seed hash:"},
 }
-
