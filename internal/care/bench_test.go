@@ -87,3 +87,19 @@ func BenchmarkCoverageIndex10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDrawOrder100k is the lottery's ordering of 100,000 weighted
+// sign-ups (the store then writes each one's place).
+func BenchmarkDrawOrder100k(b *testing.B) {
+	seed, _ := SeedBytes("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
+	es := make([]Entry, 100_000)
+	for i := range es {
+		es[i] = Entry{ID: int64(i + 1), Weight: 1 + i%4}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if len(DrawOrder(seed, es)) != len(es) {
+			b.Fatal("lost entries")
+		}
+	}
+}

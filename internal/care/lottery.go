@@ -37,8 +37,13 @@ func DrawOrder(seed []byte, entries []Entry) []Entry {
 		key float64
 	}
 	ks := make([]keyed, len(entries))
+	m := hmac.New(sha256.New, seed)
+	var buf [20]byte
+	var sum [sha256.Size]byte
 	for i, e := range entries {
-		ks[i] = keyed{e, lotteryKey(seed, e)}
+		m.Reset()
+		m.Write(strconv.AppendInt(buf[:0], e.ID, 10))
+		ks[i] = keyed{e, lotteryKey(m.Sum(sum[:0]), e.Weight)}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
 		if c := cmp.Compare(b.key, a.key); c != 0 {
@@ -53,12 +58,10 @@ func DrawOrder(seed []byte, entries []Entry) []Entry {
 	return out
 }
 
-func lotteryKey(seed []byte, e Entry) float64 {
-	m := hmac.New(sha256.New, seed)
-	m.Write([]byte(strconv.FormatInt(e.ID, 10)))
-	h := m.Sum(nil)
+// lotteryKey is step 2 and 3 of DrawOrder for an entry's HMAC h.
+func lotteryKey(h []byte, weight int) float64 {
 	u := (float64(binary.BigEndian.Uint64(h[:8])>>11) + 0.5) / (1 << 53)
-	return math.Log(u) / float64(max(e.Weight, 1))
+	return math.Log(u) / float64(max(weight, 1))
 }
 
 // NewSeed makes a fresh secret seed (hex) and the hash published in its place.
@@ -81,4 +84,44 @@ func SeedHash(seed string) string {
 func SeedBytes(seed string) ([]byte, bool) {
 	b, err := hex.DecodeString(seed)
 	return b, err == nil && len(b) > 0
+}
+
+// Ranked is one line of an exported sign-up list: the sign-up, its weight,
+// its session and the place the draw gave it.
+type Ranked struct {
+	Entry
+	Session int64
+	Rank    int
+}
+
+// VerifyRanks re-runs DrawOrder on each session's ranked sign-ups with seed
+// and lists every place where the stored rank differs (empty: the draw is
+// reproduced).
+func VerifyRanks(seed []byte, rows []Ranked) []string {
+	bySession := map[int64][]Ranked{}
+	var sessions []int64
+	for _, r := range rows {
+		if _, ok := bySession[r.Session]; !ok {
+			sessions = append(sessions, r.Session)
+		}
+		bySession[r.Session] = append(bySession[r.Session], r)
+	}
+	slices.Sort(sessions)
+	var problems []string
+	for _, s := range sessions {
+		rs := bySession[s]
+		entries := make([]Entry, len(rs))
+		stored := map[int64]int{}
+		for i, r := range rs {
+			entries[i] = r.Entry
+			stored[r.ID] = r.Rank
+		}
+		for i, e := range DrawOrder(seed, entries) {
+			if stored[e.ID] != i+1 {
+				problems = append(problems, "session "+strconv.FormatInt(s, 10)+": sign-up "+strconv.FormatInt(e.ID, 10)+
+					" has rank "+strconv.Itoa(stored[e.ID])+", the draw gives "+strconv.Itoa(i+1))
+			}
+		}
+	}
+	return problems
 }

@@ -97,6 +97,10 @@ func resetDraw(ctx context.Context, tx *platform.Tx, activityID int64) error {
 		decided_at = NULL, reason = '' WHERE activity_id = ? AND status <> 'cancelled'`, activityID); err != nil {
 		return fmt.Errorf("care: reset draw: %w", err)
 	}
+	// a withdrawn sign-up takes no part in the new draw: its old place goes
+	if _, err := tx.Exec(ctx, `UPDATE care_signups SET draw_rank = NULL WHERE activity_id = ? AND status = 'cancelled'`, activityID); err != nil {
+		return fmt.Errorf("care: reset draw: %w", err)
+	}
 	if _, err := tx.Exec(ctx, `UPDATE care_sessions SET placed = 0 WHERE activity_id = ?`, activityID); err != nil {
 		return fmt.Errorf("care: reset sessions: %w", err)
 	}
