@@ -66,6 +66,7 @@ func Mount(s *web.Server, store *Store) {
 	s.Portal("POST /portal/care/signup/confirm", h.signupAction)
 	s.Portal("POST /portal/care/signup/cancel", h.signupAction)
 	mountAPI(s, h)
+	mountActivityAPI(s, h)
 }
 
 // static serves the package's own script and style sheet.
