@@ -309,3 +309,35 @@ func ranksWith(t *testing.T, db *platform.DB, activity int64, status string) []i
 	}
 	return out
 }
+
+// TestSignup_ChildcareChildFromHousehold: a childcare class takes a child of
+// the worker's own household within the class's age range.
+func TestSignup_ChildcareChildFromHousehold(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		e := newActEnv(t, db)
+		a := e.activity(t, "childcare", "暑期托管班:30", care.Rules{ChildMinAge: 6, ChildMaxAge: 12}, care.Weights{})
+		parent, ctx := e.worker(t, "家长", "member", "1988-01-01", "")
+		other, _ := e.worker(t, "邻居", "member", "1988-01-01", "")
+		today := e.env.Clock.Now().In(platform.Shanghai)
+		child := func(worker int64, years int) int64 {
+			var id int64
+			err := db.QueryRow(sys, `INSERT INTO household_members (worker_id, relation, name, birth_date, created_at)
+				VALUES (?, 'child', '小朋友', ?, ?) RETURNING id`, worker, today.AddDate(-years, 0, -1).Format("2006-01-02"), today.UTC()).Scan(&id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		teen, kid, neighbours := child(parent, 14), child(parent, 8), child(other, 8)
+		s := a.Sessions[0].ID
+		if _, err := e.env.App.Care.SignUp(ctx, a.ID, care.SignupInput{SessionID: s, ChildID: neighbours}); code(err) != "child_id:care.err.child" {
+			t.Errorf("a neighbour's child: %v", err)
+		}
+		if _, err := e.env.App.Care.SignUp(ctx, a.ID, care.SignupInput{SessionID: s, ChildID: teen}); code(err) != "care.rule.child_age" {
+			t.Errorf("a 14-year-old: %v", err)
+		}
+		if _, err := e.env.App.Care.SignUp(ctx, a.ID, care.SignupInput{SessionID: s, ChildID: kid}); err != nil {
+			t.Errorf("an 8-year-old of the household: %v", err)
+		}
+	})
+}
