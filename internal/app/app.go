@@ -10,6 +10,7 @@ import (
 
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
+	"zhijia/internal/care"
 	"zhijia/internal/home"
 	"zhijia/internal/learning"
 	"zhijia/internal/membership"
@@ -35,6 +36,7 @@ type App struct {
 	Relief     *relief.Store
 	Points     *points.Store
 	Learning   *learning.Store
+	Care       *care.Store
 	server     *web.Server
 	demo       []auth.DemoAccount
 }
@@ -71,6 +73,7 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Relief = relief.NewStore(db, clock, cfg.DataDir)
 	a.Points = points.NewStore(db, clock)
 	a.Learning = learning.NewStore(db, clock, keys.SigningKey())
+	a.Care = care.NewStore(db, clock, keys.SigningKey())
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
 		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
 	return a
@@ -95,6 +98,7 @@ func (a *App) Server() *web.Server {
 	membership.Mount(s, a.Membership, a.Keys)
 	relief.Mount(s, a.Relief)
 	learning.Mount(s, a.Learning, a.Points)
+	care.Mount(s, a.Care)
 	mountAPI(s, a)
 	a.server = s
 	return s

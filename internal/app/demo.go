@@ -6,6 +6,7 @@ import (
 
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
+	"zhijia/internal/care"
 	"zhijia/internal/learning"
 	"zhijia/internal/org"
 	"zhijia/internal/people"
@@ -54,6 +55,9 @@ func (a *App) SeedDemo(ctx context.Context, grassroots int) (*DemoInfo, error) {
 		return nil, err
 	}
 	if err := learning.SeedDemo(ctx, a.DB, a.Clock, tree.City); err != nil {
+		return nil, err
+	}
+	if err := care.SeedDemo(ctx, a.DB, a.Clock, tree.City, tree.Districts); err != nil {
 		return nil, err
 	}
 	a.demo = accounts
