@@ -41,7 +41,9 @@ func TestMyLearningAPI_QuizPointsCheckInAndMall(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		env := apptest.New(t, db)
 		tok := env.WorkerToken(t, "13900000001")
-		api := func(method, path, key, body string) *apptest.Response { return env.API(t, tok, method, path, key, body) }
+		api := func(method, path, key, body string) *apptest.Response {
+			return env.API(t, tok, method, path, key, body)
+		}
 		wantAPI(t, env.API(t, "", "GET", "/api/v1/my/learning", "", ""), http.StatusUnauthorized)
 		wantAPI(t, api("GET", "/api/v1/my/learning/quiz", "", ""), http.StatusNotFound, "请先开始今日答题")
 		wantAPI(t, api("POST", "/api/v1/my/learning/quiz/submit", "", `{}`), http.StatusUnprocessableEntity)
