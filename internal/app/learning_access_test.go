@@ -49,6 +49,7 @@ func init() {
 		accessRow{"POST /console/learning/orders/{id}/cancel", "learning.edit", "order"},
 		accessRow{"GET /console/learning/ranking", "learning.view", ""},
 		accessRow{"GET /console/learning/ledger", "learning.view", ""},
+		accessRow{"GET /console/learning/report", "learning.view", ""},
 		accessRow{"POST /portal/learning/events/signup", "", ""},
 		accessRow{"GET /portal/learning/checkin", "", ""},
 		accessRow{"POST /portal/learning/checkin", "", ""},

@@ -35,14 +35,15 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 		"console/event_checkin": &checkinScreenView{E: &Event{}}, "portal/events": &myEventsView{}, "portal/checkin": &checkinView{},
 		"portal/ranking": &rankingView{}, "console/ranking": &rankingView{}, "console/rewards": &rewardsView{},
 		"console/reward_form": &rewardForm{}, "console/orders": &ordersView{}, "portal/mall": &mallView{},
-		"console/ledger": &ledgerView{}} {
+		"console/ledger": &ledgerView{}, "console/report": &reportView{}} {
 		s.Sample("learning/"+page, zero)
 	}
 	s.AddMenu(web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.questions", Href: questionsPath, Perm: permView, Order: 400},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.events", Href: eventsPath, Perm: permView, Order: 410},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.ranking", Href: rankingPath, Perm: permView, Order: 420},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.rewards", Href: rewardsPath, Perm: permView, Order: 430},
-		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.ledger", Href: ledgerPath, Perm: permView, Order: 440})
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.ledger", Href: ledgerPath, Perm: permView, Order: 440},
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.report", Href: reportPath, Perm: permView, Order: 450})
 	s.Portal("GET /portal/learning", h.tab)
 	s.Portal("POST /portal/learning/quiz/start", h.startQuiz)
 	s.Portal("GET /portal/learning/quiz", h.quiz)
@@ -54,6 +55,7 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 	s.Portal("GET /portal/learning/ranking", h.portalRanking)
 	s.Console("GET "+rankingPath, permView, h.consoleRanking)
 	s.Console("GET "+ledgerPath, permView, h.ledgerSearch)
+	s.Console("GET "+reportPath, permView, h.report)
 	s.Portal("GET "+mallPath, h.mall)
 	s.Portal("POST "+mallPath+"/redeem", h.redeem)
 	s.Portal("POST "+mallPath+"/cancel", h.cancelMine)

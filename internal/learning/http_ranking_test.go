@@ -83,3 +83,11 @@ func TestLedgerSearch_FiltersScopeAndExport(t *testing.T) {
 		}
 	})
 }
+
+func TestReportPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		env := apptest.New(t, db)
+		clerk := env.Staff(t, "gulou.clerk")
+		want(t, clerk.Get("/console/learning/report?year=nonsense"), http.StatusOK, "思政学习年度统计", "活动场次", "五月风讲堂", "主题班会")
+	})
+}
