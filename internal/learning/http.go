@@ -44,6 +44,14 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.rewards", Href: rewardsPath, Perm: permView, Order: 430},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.ledger", Href: ledgerPath, Perm: permView, Order: 440},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.report", Href: reportPath, Perm: permView, Order: 450})
+	mountPortal(s, h)
+	mountConsole(s, h)
+	mountMyAPI(s, h)
+}
+
+// mountPortal lists the worker's pages: the 学习 tab, quiz, events, check-in,
+// leaderboards and the mall.
+func mountPortal(s *web.Server, h *Handlers) {
 	s.Portal("GET /portal/learning", h.tab)
 	s.Portal("POST /portal/learning/quiz/start", h.startQuiz)
 	s.Portal("GET /portal/learning/quiz", h.quiz)
@@ -53,20 +61,22 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 	s.Portal("GET /portal/learning/checkin", h.checkinPage)
 	s.Portal("POST /portal/learning/checkin", h.checkin)
 	s.Portal("GET /portal/learning/ranking", h.portalRanking)
-	s.Console("GET "+rankingPath, permView, h.consoleRanking)
-	s.Console("GET "+ledgerPath, permView, h.ledgerSearch)
-	s.Console("GET "+reportPath, permView, h.report)
 	s.Portal("GET "+mallPath, h.mall)
 	s.Portal("POST "+mallPath+"/redeem", h.redeem)
 	s.Portal("POST "+mallPath+"/cancel", h.cancelMine)
-	s.Console("GET "+rewardsPath, permView, h.rewards)
-	s.Console("GET "+rewardsPath+"/new", permEdit, h.rewardNew)
-	s.Console("POST "+rewardsPath, permEdit, h.rewardSave)
-	s.Console("GET "+rewardsPath+"/{id}/edit", permEdit, h.rewardEdit)
-	s.Console("POST "+rewardsPath+"/{id}", permEdit, h.rewardSave)
-	s.Console("GET "+ordersPath, permView, h.orders)
-	s.Console("POST "+ordersPath+"/{id}/deliver", permEdit, h.closeOrder(OrderDelivered, "learning.flash.order_delivered"))
-	s.Console("POST "+ordersPath+"/{id}/cancel", permEdit, h.closeOrder(OrderCancelled, "learning.flash.order_staff_cancelled"))
+}
+
+// mountConsole lists the staff pages.
+func mountConsole(s *web.Server, h *Handlers) {
+	s.Console("GET "+questionsPath, permView, h.questions)
+	s.Console("GET "+questionsPath+"/new", permEdit, h.questionNew)
+	s.Console("POST "+questionsPath, permEdit, h.questionCreate)
+	s.Console("GET "+questionsPath+"/{id}/edit", permEdit, h.questionEdit)
+	s.Console("POST "+questionsPath+"/{id}", permEdit, h.questionUpdate)
+	s.Console("POST "+questionsPath+"/{id}/active", permEdit, h.questionActive)
+	s.Console("GET "+questionsPath+"/import", permEdit, h.importForm)
+	s.Console("GET "+questionsPath+"/import/template", permEdit, h.importTemplate)
+	s.Console("POST "+questionsPath+"/import", permEdit, h.importUpload)
 	s.Console("GET "+eventsPath, permView, h.events)
 	s.Console("GET "+eventsPath+"/new", permEdit, h.eventNew)
 	s.Console("POST "+eventsPath, permEdit, h.eventCreate)
@@ -76,16 +86,17 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 	s.Console("POST "+eventsPath+"/{id}/summary", permEdit, h.eventSummary)
 	s.Console("POST "+eventsPath+"/{id}/tick", permEdit, h.eventTick)
 	s.Console("GET "+eventsPath+"/{id}/checkin", permView, h.eventCheckin)
-	s.Console("GET "+questionsPath, permView, h.questions)
-	s.Console("GET "+questionsPath+"/new", permEdit, h.questionNew)
-	s.Console("POST "+questionsPath, permEdit, h.questionCreate)
-	s.Console("GET "+questionsPath+"/{id}/edit", permEdit, h.questionEdit)
-	s.Console("POST "+questionsPath+"/{id}", permEdit, h.questionUpdate)
-	s.Console("POST "+questionsPath+"/{id}/active", permEdit, h.questionActive)
-	mountMyAPI(s, h)
-	s.Console("GET "+questionsPath+"/import", permEdit, h.importForm)
-	s.Console("GET "+questionsPath+"/import/template", permEdit, h.importTemplate)
-	s.Console("POST "+questionsPath+"/import", permEdit, h.importUpload)
+	s.Console("GET "+rankingPath, permView, h.consoleRanking)
+	s.Console("GET "+ledgerPath, permView, h.ledgerSearch)
+	s.Console("GET "+reportPath, permView, h.report)
+	s.Console("GET "+rewardsPath, permView, h.rewards)
+	s.Console("GET "+rewardsPath+"/new", permEdit, h.rewardNew)
+	s.Console("POST "+rewardsPath, permEdit, h.rewardSave)
+	s.Console("GET "+rewardsPath+"/{id}/edit", permEdit, h.rewardEdit)
+	s.Console("POST "+rewardsPath+"/{id}", permEdit, h.rewardSave)
+	s.Console("GET "+ordersPath, permView, h.orders)
+	s.Console("POST "+ordersPath+"/{id}/deliver", permEdit, h.closeOrder(OrderDelivered, "learning.flash.order_delivered"))
+	s.Console("POST "+ordersPath+"/{id}/cancel", permEdit, h.closeOrder(OrderCancelled, "learning.flash.order_staff_cancelled"))
 }
 
 // refusal turns a rule's refusal into what a form shows: a status, the top
