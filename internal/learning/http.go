@@ -35,11 +35,13 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 		"console/event_checkin": &checkinScreenView{E: &Event{}}, "portal/events": &myEventsView{}, "portal/checkin": &checkinView{},
 		"portal/ranking": &rankingView{}, "console/ranking": &rankingView{}, "console/rewards": &rewardsView{},
 		"console/reward_form": &rewardForm{}, "console/orders": &ordersView{}, "portal/mall": &mallView{},
-		"console/ledger": &ledgerView{}, "console/report": &reportView{}} {
+		"console/ledger": &ledgerView{}, "console/report": &reportView{}, "console/contests": &contestsView{},
+		"console/contest_form": &contestForm{}, "console/contest": &contestView{C: &QuizContest{}}, "portal/contests": &myContestView{}} {
 		s.Sample("learning/"+page, zero)
 	}
 	s.AddMenu(web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.questions", Href: questionsPath, Perm: permView, Order: 400},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.events", Href: eventsPath, Perm: permView, Order: 410},
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.contests", Href: contestsPath, Perm: permView, Order: 415},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.ranking", Href: rankingPath, Perm: permView, Order: 420},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.rewards", Href: rewardsPath, Perm: permView, Order: 430},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.ledger", Href: ledgerPath, Perm: permView, Order: 440},
@@ -61,6 +63,9 @@ func mountPortal(s *web.Server, h *Handlers) {
 	s.Portal("GET /portal/learning/checkin", h.checkinPage)
 	s.Portal("POST /portal/learning/checkin", h.checkin)
 	s.Portal("GET /portal/learning/ranking", h.portalRanking)
+	s.Portal("GET "+portalContestsPath, h.myContests)
+	s.Portal("POST "+portalContestsPath+"/enter", h.contestEnter)
+	s.Portal("POST "+portalContestsPath+"/submit", h.contestSubmit)
 	s.Portal("GET "+mallPath, h.mall)
 	s.Portal("POST "+mallPath+"/redeem", h.redeem)
 	s.Portal("POST "+mallPath+"/cancel", h.cancelMine)
@@ -86,6 +91,10 @@ func mountConsole(s *web.Server, h *Handlers) {
 	s.Console("POST "+eventsPath+"/{id}/summary", permEdit, h.eventSummary)
 	s.Console("POST "+eventsPath+"/{id}/tick", permEdit, h.eventTick)
 	s.Console("GET "+eventsPath+"/{id}/checkin", permView, h.eventCheckin)
+	s.Console("GET "+contestsPath, permView, h.contests)
+	s.Console("GET "+contestsPath+"/new", permEdit, h.contestNew)
+	s.Console("POST "+contestsPath, permEdit, h.contestCreate)
+	s.Console("GET "+contestsPath+"/{id}", permView, h.contestShow)
 	s.Console("GET "+rankingPath, permView, h.consoleRanking)
 	s.Console("GET "+ledgerPath, permView, h.ledgerSearch)
 	s.Console("GET "+reportPath, permView, h.report)
