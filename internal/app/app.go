@@ -10,6 +10,7 @@ import (
 
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
+	"zhijia/internal/care"
 	"zhijia/internal/home"
 	"zhijia/internal/learning"
 	"zhijia/internal/membership"
@@ -17,6 +18,7 @@ import (
 	"zhijia/internal/people"
 	"zhijia/internal/platform"
 	"zhijia/internal/points"
+	"zhijia/internal/relief"
 	"zhijia/internal/web"
 )
 
@@ -31,8 +33,10 @@ type App struct {
 	Auth       *auth.Store
 	Membership *membership.Store
 	People     *people.Store
+	Relief     *relief.Store
 	Points     *points.Store
 	Learning   *learning.Store
+	Care       *care.Store
 	server     *web.Server
 	demo       []auth.DemoAccount
 }
@@ -66,8 +70,10 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Orgs = org.NewStore(db, clock)
 	a.Membership = membership.NewStore(db, clock)
 	a.People = people.NewStore(db, clock, keys)
+	a.Relief = relief.NewStore(db, clock, cfg.DataDir)
 	a.Points = points.NewStore(db, clock)
 	a.Learning = learning.NewStore(db, clock, keys.SigningKey())
+	a.Care = care.NewStore(db, clock, keys.SigningKey())
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
 		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
 	return a
@@ -90,7 +96,9 @@ func (a *App) Server() *web.Server {
 	people.Mount(s, a.People)
 	audit.Mount(s, a.DB, a.Clock)
 	membership.Mount(s, a.Membership, a.Keys)
+	relief.Mount(s, a.Relief)
 	learning.Mount(s, a.Learning, a.Points)
+	care.Mount(s, a.Care)
 	mountAPI(s, a)
 	a.server = s
 	return s

@@ -16,18 +16,6 @@ import (
 	"zhijia/internal/platform/dbtest"
 )
 
-// signInWorker signs a demo worker in on a phone through the SMS pages.
-func signInWorker(t *testing.T, ctx context.Context, env *apptest.Env, phone string) {
-	t.Helper()
-	const phoneForm, loginForm = `form[action="/portal/login/code"]`, `form[action="/portal/login"]`
-	open(t, ctx, env, "/portal/login")
-	fill(t, ctx, phoneForm+` input[name=phone]`, phone)
-	press(t, ctx, phoneForm+` button[type=submit]`, true)
-	fill(t, ctx, loginForm+` input[name=code]`, textOf(t, ctx, "#demo-sms-code"))
-	press(t, ctx, loginForm+` button[type=submit]`, true)
-	wantPath(t, ctx, "/portal")
-}
-
 // TestBrowser_WorkerDailyQuizEarnsTenPoints: on a phone, a worker opens the 学习
 // tab, starts today's quiz, taps the right answers, submits and sees 10 points
 // arrive in the balance, the history and the result.
