@@ -48,6 +48,15 @@ func init() {
 		accessRow{"POST /console/learning/orders/{id}/deliver", "learning.edit", "order"},
 		accessRow{"POST /console/learning/orders/{id}/cancel", "learning.edit", "order"},
 		accessRow{"GET /console/learning/ranking", "learning.view", ""},
+		accessRow{"GET /console/learning/ledger", "learning.view", ""},
+		accessRow{"GET /portal/learning/contests", "", ""},
+		accessRow{"POST /portal/learning/contests/enter", "", ""},
+		accessRow{"POST /portal/learning/contests/submit", "", ""},
+		accessRow{"GET /console/learning/contests", "learning.view", ""},
+		accessRow{"GET /console/learning/contests/new", "learning.edit", ""},
+		accessRow{"POST /console/learning/contests", "learning.edit", ""},
+		accessRow{"GET /console/learning/contests/{id}", "learning.view", "contest"},
+		accessRow{"GET /console/learning/report", "learning.view", ""},
 		accessRow{"POST /portal/learning/events/signup", "", ""},
 		accessRow{"GET /portal/learning/checkin", "", ""},
 		accessRow{"POST /portal/learning/checkin", "", ""},
@@ -63,6 +72,7 @@ func init() {
 	)
 	matrixTargets["question"] = questionTargets
 	matrixTargets["event"] = eventTargets
+	matrixTargets["contest"] = contestTargets
 	matrixTargets["reward"] = func(t *testing.T, env *apptest.Env) map[string]int64 { r, _ := mallTargets(t, env); return r }
 	matrixTargets["order"] = func(t *testing.T, env *apptest.Env) map[string]int64 { _, o := mallTargets(t, env); return o }
 }
@@ -136,4 +146,24 @@ func mallTargets(t *testing.T, env *apptest.Env) (rewards, orders map[string]int
 		rewards[w], orders[w] = rid, oid
 	}
 	return rewards, orders
+}
+
+// contestTargets makes one contest organised by each target org.
+func contestTargets(t *testing.T, env *apptest.Env) map[string]int64 {
+	t.Helper()
+	tree := env.Info.Tree
+	orgs := map[string]int64{"own": grassrootsUnder(t, env, tree.Districts["350102"], "own"), "child": tree.Gulou,
+		"sibling": tree.Districts["350103"], "parent": tree.City}
+	now := env.Clock.Now().UTC()
+	out := map[string]int64{}
+	for _, w := range where {
+		var id int64
+		err := env.App.DB.QueryRow(context.Background(), `INSERT INTO learning_contests (city_id, org_id, title, starts_at, ends_at,
+			time_limit_s, total, created_at) VALUES (?, ?, '矩阵竞赛', ?, ?, 600, 0, ?) RETURNING id`, tree.City, orgs[w], now, now.Add(3600e9), now).Scan(&id)
+		if err != nil {
+			t.Fatalf("matrix contest: %v", err)
+		}
+		out[w] = id
+	}
+	return out
 }

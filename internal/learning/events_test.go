@@ -183,3 +183,38 @@ func TestEvents_ValidationAndScope(t *testing.T) {
 		}
 	})
 }
+
+func TestReport_YearFiguresForTheSubtree(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		f := newFixture(t, db)
+		f.questions(t, f.city, 5)
+		ev := f.lecture(t, f.gulou, false, "")
+		f.lecture(t, f.taijiang, false, "")
+		f.clock.Advance(time.Hour)
+		code, _, _ := f.store.CheckinCode(f.staff(f.gulou), ev.ID)
+		if _, err := f.store.CheckIn(f.as(f.worker), code); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.store.Tick(f.staff(f.gulou), ev.ID, f.newWorker(t, "无手机")); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := f.store.Start(f.as(f.worker))
+		if _, err := f.store.Submit(f.as(f.worker), a.ID, allRight(a)); err != nil {
+			t.Fatal(err)
+		}
+		r, err := f.store.Report(f.staff(f.gulou), 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Events != 1 || r.EventsByKind[learning.Lecture] != 1 || r.CheckIns != 2 || r.WorkersReached != 2 || r.UnitsReached != 1 ||
+			r.Quizzes != 1 || r.QuizWorkers != 1 || r.PointsEarned != 20 {
+			t.Fatalf("鼓楼 2026: %+v", r)
+		}
+		if r, _ := f.store.Report(f.staff(f.taijiang), 2026); r.Events != 1 || r.CheckIns != 0 || r.PointsEarned != 0 {
+			t.Fatalf("台江 2026: %+v", r)
+		}
+		if r, _ := f.store.Report(f.staff(f.city), 2025); r.Events != 0 || r.Quizzes != 0 {
+			t.Fatalf("2025: %+v", r)
+		}
+	})
+}

@@ -34,13 +34,26 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 		"console/events": &eventsView{}, "console/event_form": &eventForm{}, "console/event": &eventView{E: &Event{}},
 		"console/event_checkin": &checkinScreenView{E: &Event{}}, "portal/events": &myEventsView{}, "portal/checkin": &checkinView{},
 		"portal/ranking": &rankingView{}, "console/ranking": &rankingView{}, "console/rewards": &rewardsView{},
-		"console/reward_form": &rewardForm{}, "console/orders": &ordersView{}, "portal/mall": &mallView{}} {
+		"console/reward_form": &rewardForm{}, "console/orders": &ordersView{}, "portal/mall": &mallView{},
+		"console/ledger": &ledgerView{}, "console/report": &reportView{}, "console/contests": &contestsView{},
+		"console/contest_form": &contestForm{}, "console/contest": &contestView{C: &QuizContest{}}, "portal/contests": &myContestView{}} {
 		s.Sample("learning/"+page, zero)
 	}
 	s.AddMenu(web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.questions", Href: questionsPath, Perm: permView, Order: 400},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.events", Href: eventsPath, Perm: permView, Order: 410},
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.contests", Href: contestsPath, Perm: permView, Order: 415},
 		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.ranking", Href: rankingPath, Perm: permView, Order: 420},
-		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.rewards", Href: rewardsPath, Perm: permView, Order: 430})
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.rewards", Href: rewardsPath, Perm: permView, Order: 430},
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.ledger", Href: ledgerPath, Perm: permView, Order: 440},
+		web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.report", Href: reportPath, Perm: permView, Order: 450})
+	mountPortal(s, h)
+	mountConsole(s, h)
+	mountMyAPI(s, h)
+}
+
+// mountPortal lists the worker's pages: the 学习 tab, quiz, events, check-in,
+// leaderboards and the mall.
+func mountPortal(s *web.Server, h *Handlers) {
 	s.Portal("GET /portal/learning", h.tab)
 	s.Portal("POST /portal/learning/quiz/start", h.startQuiz)
 	s.Portal("GET /portal/learning/quiz", h.quiz)
@@ -50,18 +63,25 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 	s.Portal("GET /portal/learning/checkin", h.checkinPage)
 	s.Portal("POST /portal/learning/checkin", h.checkin)
 	s.Portal("GET /portal/learning/ranking", h.portalRanking)
-	s.Console("GET "+rankingPath, permView, h.consoleRanking)
+	s.Portal("GET "+portalContestsPath, h.myContests)
+	s.Portal("POST "+portalContestsPath+"/enter", h.contestEnter)
+	s.Portal("POST "+portalContestsPath+"/submit", h.contestSubmit)
 	s.Portal("GET "+mallPath, h.mall)
 	s.Portal("POST "+mallPath+"/redeem", h.redeem)
 	s.Portal("POST "+mallPath+"/cancel", h.cancelMine)
-	s.Console("GET "+rewardsPath, permView, h.rewards)
-	s.Console("GET "+rewardsPath+"/new", permEdit, h.rewardNew)
-	s.Console("POST "+rewardsPath, permEdit, h.rewardSave)
-	s.Console("GET "+rewardsPath+"/{id}/edit", permEdit, h.rewardEdit)
-	s.Console("POST "+rewardsPath+"/{id}", permEdit, h.rewardSave)
-	s.Console("GET "+ordersPath, permView, h.orders)
-	s.Console("POST "+ordersPath+"/{id}/deliver", permEdit, h.closeOrder(OrderDelivered, "learning.flash.order_delivered"))
-	s.Console("POST "+ordersPath+"/{id}/cancel", permEdit, h.closeOrder(OrderCancelled, "learning.flash.order_staff_cancelled"))
+}
+
+// mountConsole lists the staff pages.
+func mountConsole(s *web.Server, h *Handlers) {
+	s.Console("GET "+questionsPath, permView, h.questions)
+	s.Console("GET "+questionsPath+"/new", permEdit, h.questionNew)
+	s.Console("POST "+questionsPath, permEdit, h.questionCreate)
+	s.Console("GET "+questionsPath+"/{id}/edit", permEdit, h.questionEdit)
+	s.Console("POST "+questionsPath+"/{id}", permEdit, h.questionUpdate)
+	s.Console("POST "+questionsPath+"/{id}/active", permEdit, h.questionActive)
+	s.Console("GET "+questionsPath+"/import", permEdit, h.importForm)
+	s.Console("GET "+questionsPath+"/import/template", permEdit, h.importTemplate)
+	s.Console("POST "+questionsPath+"/import", permEdit, h.importUpload)
 	s.Console("GET "+eventsPath, permView, h.events)
 	s.Console("GET "+eventsPath+"/new", permEdit, h.eventNew)
 	s.Console("POST "+eventsPath, permEdit, h.eventCreate)
@@ -71,16 +91,21 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 	s.Console("POST "+eventsPath+"/{id}/summary", permEdit, h.eventSummary)
 	s.Console("POST "+eventsPath+"/{id}/tick", permEdit, h.eventTick)
 	s.Console("GET "+eventsPath+"/{id}/checkin", permView, h.eventCheckin)
-	s.Console("GET "+questionsPath, permView, h.questions)
-	s.Console("GET "+questionsPath+"/new", permEdit, h.questionNew)
-	s.Console("POST "+questionsPath, permEdit, h.questionCreate)
-	s.Console("GET "+questionsPath+"/{id}/edit", permEdit, h.questionEdit)
-	s.Console("POST "+questionsPath+"/{id}", permEdit, h.questionUpdate)
-	s.Console("POST "+questionsPath+"/{id}/active", permEdit, h.questionActive)
-	mountMyAPI(s, h)
-	s.Console("GET "+questionsPath+"/import", permEdit, h.importForm)
-	s.Console("GET "+questionsPath+"/import/template", permEdit, h.importTemplate)
-	s.Console("POST "+questionsPath+"/import", permEdit, h.importUpload)
+	s.Console("GET "+contestsPath, permView, h.contests)
+	s.Console("GET "+contestsPath+"/new", permEdit, h.contestNew)
+	s.Console("POST "+contestsPath, permEdit, h.contestCreate)
+	s.Console("GET "+contestsPath+"/{id}", permView, h.contestShow)
+	s.Console("GET "+rankingPath, permView, h.consoleRanking)
+	s.Console("GET "+ledgerPath, permView, h.ledgerSearch)
+	s.Console("GET "+reportPath, permView, h.report)
+	s.Console("GET "+rewardsPath, permView, h.rewards)
+	s.Console("GET "+rewardsPath+"/new", permEdit, h.rewardNew)
+	s.Console("POST "+rewardsPath, permEdit, h.rewardSave)
+	s.Console("GET "+rewardsPath+"/{id}/edit", permEdit, h.rewardEdit)
+	s.Console("POST "+rewardsPath+"/{id}", permEdit, h.rewardSave)
+	s.Console("GET "+ordersPath, permView, h.orders)
+	s.Console("POST "+ordersPath+"/{id}/deliver", permEdit, h.closeOrder(OrderDelivered, "learning.flash.order_delivered"))
+	s.Console("POST "+ordersPath+"/{id}/cancel", permEdit, h.closeOrder(OrderCancelled, "learning.flash.order_staff_cancelled"))
 }
 
 // refusal turns a rule's refusal into what a form shows: a status, the top

@@ -136,13 +136,13 @@ func (s *Store) event(ctx context.Context, q queryer, id int64) (*Event, string,
 
 // checkEventRefs checks organiser, audience and host against the actor's scope
 // and fills their names.
-func (s *Store) checkEventRefs(ctx context.Context, tx *platform.Tx, a *platform.Actor, e *Event) error {
+func (s *Store) checkEventRefs(ctx context.Context, tx *platform.Tx, a *platform.Actor, e *Event) (orgPath string, err error) {
 	v := platform.Invalid()
 	org, err := loadOrg(ctx, tx, e.OrgID)
 	if err != nil || !a.Covers(org.path) {
 		v.Field("org_id", "learning.err.org")
 	} else {
-		e.CityID, e.OrgName = org.cityID, org.name
+		e.CityID, e.OrgName, orgPath = org.cityID, org.name, org.path
 	}
 	au, err := loadOrg(ctx, tx, e.AudienceID)
 	if err != nil || !a.Covers(au.path) {
@@ -160,7 +160,7 @@ func (s *Store) checkEventRefs(ctx context.Context, tx *platform.Tx, a *platform
 			e.HostName = name
 		}
 	}
-	return v.OrNil()
+	return orgPath, v.OrNil()
 }
 
 // CreateEvent schedules an event organised by a union in the actor's subtree.
@@ -175,10 +175,11 @@ func (s *Store) CreateEvent(ctx context.Context, in EventInput) (*Event, error) 
 	}
 	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
 		now := s.clock.Now().UTC()
-		if err := s.checkEventRefs(ctx, tx, a, &e); err != nil {
+		orgPath, err := s.checkEventRefs(ctx, tx, a, &e)
+		if err != nil {
 			return err
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO learning_events (city_id, org_id, kind, title, host_worker_id, host_name, venue_kind,
+		err = tx.QueryRow(ctx, `INSERT INTO learning_events (city_id, org_id, kind, title, host_worker_id, host_name, venue_kind,
 			place, starts_at, ends_at, capacity, audience_org_id, signup, points, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			e.CityID, e.OrgID, string(e.Kind), e.Title, nullID(e.HostWorkerID), e.HostName, e.Venue, e.Place, e.StartsAt, e.EndsAt,
@@ -188,7 +189,7 @@ func (s *Store) CreateEvent(ctx context.Context, in EventInput) (*Event, error) 
 		}
 		e.Version = 1
 		return audit.Record(ctx, tx, now, audit.Entry{Action: "learning.event.create", EntityType: "learning_event",
-			EntityID: strconv.FormatInt(e.ID, 10), OrgID: e.OrgID, Summary: "新建活动：" + e.Title})
+			EntityID: strconv.FormatInt(e.ID, 10), OrgID: e.OrgID, OrgPath: orgPath, Summary: "新建活动：" + e.Title})
 	})
 	if err != nil {
 		return nil, err
@@ -219,7 +220,7 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, in EventInput) error 
 		if err != nil || !a.Covers(path) {
 			return platform.NotFound
 		}
-		if err := s.checkEventRefs(ctx, tx, a, &e); err != nil {
+		if _, err := s.checkEventRefs(ctx, tx, a, &e); err != nil {
 			return err
 		}
 		res, err := tx.Exec(ctx, `UPDATE learning_events SET org_id = ?, kind = ?, title = ?, host_worker_id = ?, host_name = ?,

@@ -138,7 +138,7 @@ func (s *Store) CreateQuestion(ctx context.Context, in QuestionInput) (*Question
 			return err
 		}
 		return audit.Record(ctx, tx, now, audit.Entry{Action: "learning.question.create", EntityType: "learning_question",
-			EntityID: strconv.FormatInt(q.ID, 10), OrgID: q.OrgID, Summary: "新增题目：" + short(q.Stem)})
+			EntityID: strconv.FormatInt(q.ID, 10), Summary: "新增题目：" + short(q.Stem)}) // the actor's own union
 	})
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"zhijia/internal/platform"
@@ -237,6 +238,7 @@ func (s *Store) Submit(ctx context.Context, attemptID int64, answers map[int]str
 	if err != nil {
 		return nil, err
 	}
+	var graded *Attempt
 	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
 		now := s.clock.Now().UTC()
 		a, err := scanAttempt(tx.QueryRow(ctx, `SELECT `+attemptCols+` FROM learning_attempts WHERE id = ? AND worker_id = ?`, attemptID, w.WorkerID))
@@ -253,10 +255,14 @@ func (s *Store) Submit(ctx context.Context, attemptID int64, answers map[int]str
 			_, err := tx.Exec(ctx, `UPDATE learning_attempts SET status = 'expired' WHERE id = ? AND status = 'open'`, a.ID)
 			return err
 		}
+		graded = a
 		return s.grade(ctx, tx, a, answers, now)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if graded != nil && graded.Status == AttemptSubmitted {
+		return graded, nil // as stored: no need to read it back
 	}
 	return s.Attempt(ctx, attemptID)
 }
@@ -286,18 +292,38 @@ func (s *Store) grade(ctx context.Context, tx *platform.Tx, a *Attempt, answers 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrAlreadySubmitted
 	}
-	for _, it := range a.Items {
-		if _, err := tx.Exec(ctx, `UPDATE learning_attempt_items SET given = ?, correct = ? WHERE attempt_id = ? AND position = ?`,
-			it.Given, boolInt(it.Correct), a.ID, it.Position); err != nil {
-			return fmt.Errorf("learning: answer %d/%d: %w", a.ID, it.Position, err)
-		}
+	if err := saveAnswers(ctx, tx, a); err != nil {
+		return err
 	}
+	a.Correct, a.Points, a.SubmittedAt = correct, pts, &now
 	if pts == 0 {
 		return nil
 	}
 	_, err = points.Post(ctx, tx, now, points.Award{WorkerID: a.WorkerID, Amount: pts,
 		Reason: fmt.Sprintf("每日答题 %s 答对 %d/%d", a.Date, correct, len(a.Items)), Source: "quiz:" + strconv.FormatInt(a.ID, 10)})
 	return err
+}
+
+// saveAnswers records every item's answer in one statement.
+func saveAnswers(ctx context.Context, tx *platform.Tx, a *Attempt) error {
+	if len(a.Items) == 0 {
+		return nil
+	}
+	var given, right strings.Builder
+	var gArgs, rArgs []any
+	for _, it := range a.Items {
+		given.WriteString(" WHEN ? THEN ?")
+		right.WriteString(" WHEN ? THEN ?")
+		gArgs = append(gArgs, it.Position, it.Given)
+		rArgs = append(rArgs, it.Position, boolInt(it.Correct))
+	}
+	args := append(append(gArgs, rArgs...), a.ID)
+	_, err := tx.Exec(ctx, `UPDATE learning_attempt_items SET given = CASE position`+given.String()+` ELSE given END,
+		correct = CASE position`+right.String()+` ELSE correct END WHERE attempt_id = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("learning: answers of %d: %w", a.ID, err)
+	}
+	return nil
 }
 
 func boolInt(b bool) int {

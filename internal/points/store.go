@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"zhijia/internal/platform"
 )
@@ -89,4 +91,60 @@ func (s *Store) Check(ctx context.Context) ([]Mismatch, error) {
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// EntryFilter selects ledger entries for the console's ledger search.
+type EntryFilter struct {
+	Path     string // entries booked to unions under this path
+	WorkerID int64
+	Source   string // a prefix: "quiz:", "event:", "order:"
+	From, To time.Time
+	Limit    int
+	Offset   int
+}
+
+// EntryRow is an entry with its worker's name (as stored; callers mask it).
+type EntryRow struct {
+	Entry
+	WorkerName, OrgName string
+	Refund              bool
+}
+
+// FindEntries searches the ledger, newest first, with the total count.
+func (s *Store) FindEntries(ctx context.Context, f EntryFilter) ([]EntryRow, int, error) {
+	lo, hi := platform.SubtreeRange(f.Path)
+	where, args := []string{"o.path >= ? AND o.path < ?"}, []any{lo, hi}
+	if f.WorkerID > 0 {
+		where, args = append(where, "e.worker_id = ?"), append(args, f.WorkerID)
+	}
+	if f.Source != "" {
+		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Source)
+		where, args = append(where, `e.source LIKE ? ESCAPE '\'`), append(args, esc+"%")
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "e.created_at >= ?"), append(args, f.From)
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "e.created_at < ?"), append(args, f.To)
+	}
+	rows, err := s.db.Query(ctx, `SELECT e.id, e.city_id, e.worker_id, e.org_id, e.amount, e.reason, e.source, e.created_at,
+		w.name, o.name, e.refund, COUNT(*) OVER() FROM points_entries e JOIN orgs o ON o.id = e.org_id JOIN workers w ON w.id = e.worker_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY e.id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("points: find entries: %w", err)
+	}
+	defer rows.Close()
+	var out []EntryRow
+	total := 0
+	for rows.Next() {
+		var r EntryRow
+		var refund int
+		if err := rows.Scan(&r.ID, &r.CityID, &r.WorkerID, &r.OrgID, &r.Amount, &r.Reason, &r.Source, &r.CreatedAt,
+			&r.WorkerName, &r.OrgName, &refund, &total); err != nil {
+			return nil, 0, err
+		}
+		r.Refund = refund == 1
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
 }
