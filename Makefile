@@ -30,6 +30,7 @@ bench:
 	$(GO) run ./cmd/zhijia bench
 	$(GO) test -run '^$$' -bench 'Import|SubtreeCounts|ExportWorkers' -benchtime 1x -timeout 30m ./internal/people/
 	$(GO) test -run '^$$' -bench 'ReadXLSX$$|WriteXLSX' -benchtime 1x ./internal/sheet/
+	$(GO) test -run '^$$' -bench DailyQuiz -benchtime 1x ./internal/learning/
 	$(GO) test -run '^$$' -bench 'Circle100k' -benchtime 20000x ./internal/care/
 	$(GO) test -run '^$$' -bench 'CoverageIndex10k|DrawOrder100k' -benchtime 20x ./internal/care/
 
