@@ -64,9 +64,16 @@ func check(t *testing.T, ctx context.Context, base, token string) (state, text s
 	if err != nil {
 		t.Fatalf("open /verify: %v", err)
 	}
-	state, err = chromedp.Run(ctx, chromedp.Poll[string](
-		`(function(){var s=document.getElementById("verify").getAttribute("data-state");return s&&s}())`,
-		chromedp.WithPollingTimeout(10*time.Second)))
+	// The page's JavaScript context can be replaced once while the service worker
+	// takes the page over; a poll that loses its context polls again.
+	for try := 0; try < 3; try++ {
+		state, err = chromedp.Run(ctx, chromedp.Poll[string](
+			`(function(){var s=document.getElementById("verify").getAttribute("data-state");return s&&s}())`,
+			chromedp.WithPollingTimeout(10*time.Second)))
+		if err == nil || !strings.Contains(err.Error(), "Cannot find context") {
+			break
+		}
+	}
 	if err != nil {
 		t.Fatalf("the checker gave no verdict: %v", err)
 	}
