@@ -146,7 +146,7 @@ func demoVisits(ctx context.Context, tx *platform.Tx, r *rand.Rand, now time.Tim
 	if err != nil {
 		return err
 	}
-	workers, err := ids(`SELECT id FROM workers WHERE city_id = ? AND phone_index IS NULL ORDER BY id LIMIT 60`, city)
+	workers, err := ids(`SELECT id FROM workers WHERE city_id = ? AND id_sealed <> '' ORDER BY id LIMIT 60`, city)
 	if err != nil || len(stations) == 0 || len(workers) == 0 {
 		return err
 	}
