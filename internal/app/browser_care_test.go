@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -97,18 +96,6 @@ func TestBrowser_CareNearestOpenStationCheckin(t *testing.T) {
 	press(t, ctx, `form[action="/portal/care/visit/rate"] button[type=submit]`, true)
 	wantText(t, ctx, "main", "感谢您的评价", "您的评分：5 星", "热水和充电都很方便")
 	shot(t, ctx, "care-05-rated")
-}
-
-// signInWorker signs a demo worker in on the portal with the demo SMS code.
-func signInWorker(t *testing.T, ctx context.Context, env *apptest.Env, phone string) {
-	t.Helper()
-	open(t, ctx, env, "/portal/login")
-	fill(t, ctx, `form[action="/portal/login/code"] input[name=phone]`, phone)
-	press(t, ctx, `form[action="/portal/login/code"] button[type=submit]`, true)
-	code := textOf(t, ctx, "#demo-sms-code")
-	fill(t, ctx, `form[action="/portal/login"] input[name=code]`, code)
-	press(t, ctx, `form[action="/portal/login"] button[type=submit]`, true)
-	wantPath(t, ctx, "/portal")
 }
 
 // TestBrowser_CareActivitySignUpDrawConfirm: on a phone, a worker signs up for

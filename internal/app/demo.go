@@ -7,9 +7,11 @@ import (
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
 	"zhijia/internal/care"
+	"zhijia/internal/learning"
 	"zhijia/internal/org"
 	"zhijia/internal/people"
 	"zhijia/internal/platform"
+	"zhijia/internal/relief"
 )
 
 // DemoPassword is every demo staff account's password.
@@ -47,6 +49,12 @@ func (a *App) SeedDemo(ctx context.Context, grassroots int) (*DemoInfo, error) {
 		return nil, err
 	}
 	if err := people.SeedDemoWorkers(ctx, a.DB, a.Keys, a.Clock, a.Config.DemoWorkers); err != nil {
+		return nil, err
+	}
+	if err := a.seedDemoRelief(ctx, tree); err != nil {
+		return nil, err
+	}
+	if err := learning.SeedDemo(ctx, a.DB, a.Clock, tree.City); err != nil {
 		return nil, err
 	}
 	if err := care.SeedDemo(ctx, a.DB, a.Clock, tree.City, tree.Districts); err != nil {
@@ -130,4 +138,21 @@ func (a *App) seedDemoWorkers(ctx context.Context, tree *org.Demo) ([]string, er
 			Summary: fmt.Sprintf("演示职工 %d 人", created)})
 	})
 	return phones, err
+}
+
+// seedDemoRelief opens this year's Warmth Programme with funds in every district
+// and two sample applications (workers 13900000004 and 13900000006) waiting at
+// their grassroots unions.
+func (a *App) seedDemoRelief(ctx context.Context, tree *org.Demo) error {
+	t := relief.DemoTree{City: tree.City, CityPath: tree.CityPath, Unions: []int64{tree.Gulou, tree.Taijiang}}
+	for _, id := range tree.Districts {
+		t.Districts = append(t.Districts, id)
+	}
+	for _, phone := range []string{"13900000004", "13900000006"} {
+		var id int64
+		if err := a.DB.QueryRow(ctx, `SELECT id FROM workers WHERE phone_index = ?`, a.Keys.BlindIndex("phone", phone)).Scan(&id); err == nil {
+			t.Workers = append(t.Workers, id)
+		}
+	}
+	return relief.SeedDemo(ctx, a.Relief, t)
 }

@@ -44,6 +44,12 @@ const (
 	PermPeopleEdit   Perm = "people.edit"   // add and edit workers
 	PermPeopleReveal Perm = "people.reveal" // show one clear id number or phone, audited
 	PermPortal       Perm = "portal"        // a signed-in worker's pages
+	PermReliefView   Perm = "relief.view"   // relief applications, funds and the archive in the subtree
+	PermReliefApply  Perm = "relief.apply"  // apply for a worker's household, answer a return
+	PermReliefReview Perm = "relief.review" // decide a review step of one's own org, granting from its fund
+	PermReliefSetup  Perm = "relief.setup"  // programme year, funds, 低保 and joined unions
+	PermLearningView Perm = "learning.view" // question bank, events, ledgers of the subtree
+	PermLearningEdit Perm = "learning.edit" // edit them
 	PermCareView     Perm = "care.view"     // stations, visits, coverage
 	PermCareEdit     Perm = "care.edit"     // register stations, closures, reply to feedback
 )
@@ -82,15 +88,15 @@ func (r Role) Label() string { return "auth.role." + string(r) }
 func RolePerms(r Role) []Perm {
 	switch r {
 	case RoleAdmin:
-		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermCareView, PermCareEdit}
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermReliefView, PermReliefSetup, PermLearningView, PermLearningEdit, PermCareView, PermCareEdit}
 	case RoleClerk:
-		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermCareView, PermCareEdit}
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermReliefView, PermReliefApply, PermReliefReview, PermReliefSetup, PermLearningView, PermLearningEdit, PermCareView, PermCareEdit}
 	case RoleSecurity:
 		return []Perm{PermOrgView, PermAccountView, PermAccountEdit}
 	case RoleAuditor:
 		return []Perm{PermOrgView, PermAuditView, PermAuditExport}
 	case RoleReviewer:
-		return []Perm{PermOrgView, PermCareView}
+		return []Perm{PermOrgView, PermReliefView, PermReliefReview, PermCareView}
 	}
 	return nil // expert: a home page only
 }

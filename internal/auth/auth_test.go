@@ -17,13 +17,14 @@ import (
 
 func TestCan_Matrix(t *testing.T) {
 	all := []Perm{PermOrgView, PermOrgEdit, PermAccountView, PermAccountEdit, PermAuditView, PermAuditExport,
-		PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermPortal}
+		PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermPortal,
+		PermReliefView, PermReliefApply, PermReliefReview, PermReliefSetup}
 	want := map[Role]string{
-		RoleAdmin:    "org.view org.edit people.view people.edit people.reveal",
+		RoleAdmin:    "org.view org.edit people.view people.edit people.reveal relief.view relief.setup",
 		RoleSecurity: "org.view account.view account.edit",
 		RoleAuditor:  "org.view audit.view audit.export",
-		RoleClerk:    "org.view org.edit people.view people.edit",
-		RoleReviewer: "org.view",
+		RoleClerk:    "org.view org.edit people.view people.edit relief.view relief.apply relief.review relief.setup",
+		RoleReviewer: "org.view relief.view relief.review",
 		RoleExpert:   "",
 	}
 	if len(Roles()) != len(want) {

@@ -3,7 +3,6 @@ package people
 import (
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"time"
 
@@ -129,31 +128,6 @@ func (im *importer) dropStaged(tx *platform.Tx) error {
 		return fmt.Errorf("people: import: drop staged rows: %w", err)
 	}
 	return nil
-}
-
-// run reads every row, validating it and writing the valid ones in chunks.
-func (im *importer) run(rd *sheet.Reader) error {
-	for {
-		row, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if err := im.ctx.Err(); err != nil {
-			return err
-		}
-		if err := im.add(row); err != nil {
-			return err
-		}
-		if len(im.pending) >= importPending {
-			if err := im.flush(importPending / 2); err != nil {
-				return err
-			}
-		}
-	}
-	return im.flush(0)
 }
 
 // auditImport writes the one audit row of an import: counts only.

@@ -56,48 +56,66 @@ func benchRoster(b testing.TB, n int) []byte {
 func BenchmarkImport(b *testing.B) {
 	n := benchRows()
 	data := benchRoster(b, n)
-	rates := map[string]float64{}
-	b.Run("zhijia", func(b *testing.B) {
-		var elapsed time.Duration
-		peak, stop := peakHeap()
-		for range b.N {
-			f := newFixture(b, benchDB(b))
-			ctx := f.as(b, "admin", f.tree.City)
-			groups, _ := f.store.Groups(ctx)
-			start := time.Now()
-			rd, err := sheet.Open(bytes.NewReader(data), int64(len(data)), "bench.xlsx", RosterSpec(groups))
-			if err != nil {
-				b.Fatal(err)
-			}
-			res, err := f.store.ImportWorkers(ctx, rd, ImportOptions{OrgID: f.tree.Gulou})
-			rd.Close()
-			elapsed += time.Since(start)
-			if err != nil || res.Imported != n {
-				b.Fatalf("imported %v, err %v, first errors %v", res, err, firstErrors(res))
-			}
-		}
-		rates["zhijia"] = float64(n*b.N) / elapsed.Seconds()
-		stop()
-		b.ReportMetric(rates["zhijia"], "rows/s")
-		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
-	})
-	b.Run("baseline", func(b *testing.B) {
-		var elapsed time.Duration
-		for range b.N {
-			f := newFixture(b, benchDB(b))
-			start := time.Now()
-			if got := rawImport(b, f.db, data, f.tree.Gulou); got != n {
-				b.Fatalf("baseline inserted %d", got)
-			}
-			elapsed += time.Since(start)
-		}
-		rates["baseline"] = float64(n*b.N) / elapsed.Seconds()
-		b.ReportMetric(rates["baseline"], "rows/s")
-	})
-	if rates["baseline"] > 0 && rates["zhijia"] > 0 {
-		b.Logf("%d rows: import %.0f rows/s, baseline %.0f rows/s, ratio %.2f; 1,000,000 rows ≈ %.0f s",
-			n, rates["zhijia"], rates["baseline"], rates["zhijia"]/rates["baseline"], 1e6/rates["zhijia"])
+	engines := []struct {
+		name string
+		open func(*testing.B) *platform.DB
+	}{{"sqlite", benchDB}}
+	if os.Getenv("ZHIJIA_TEST_PG") != "" {
+		engines = append(engines, struct {
+			name string
+			open func(*testing.B) *platform.DB
+		}{"postgres", func(b *testing.B) *platform.DB { return dbtest.Postgres(b) }})
 	}
+	for _, e := range engines {
+		rates := map[string]float64{}
+		b.Run(e.name+"/zhijia", func(b *testing.B) {
+			var elapsed time.Duration
+			peak, stop := peakHeap()
+			for range b.N {
+				elapsed += importOnce(b, e.open(b), data, n)
+			}
+			rates["zhijia"] = float64(n*b.N) / elapsed.Seconds()
+			stop()
+			b.ReportMetric(rates["zhijia"], "rows/s")
+			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+		})
+		b.Run(e.name+"/baseline", func(b *testing.B) {
+			var elapsed time.Duration
+			for range b.N {
+				f := newFixture(b, e.open(b))
+				start := time.Now()
+				if got := rawImport(b, f.db, data, f.tree.Gulou); got != n {
+					b.Fatalf("baseline inserted %d", got)
+				}
+				elapsed += time.Since(start)
+			}
+			rates["baseline"] = float64(n*b.N) / elapsed.Seconds()
+			b.ReportMetric(rates["baseline"], "rows/s")
+		})
+		if rates["baseline"] > 0 && rates["zhijia"] > 0 {
+			b.Logf("%s, %d rows: import %.0f rows/s, baseline %.0f rows/s, ratio %.2f; 1,000,000 rows ≈ %.0f s",
+				e.name, n, rates["zhijia"], rates["baseline"], rates["zhijia"]/rates["baseline"], 1e6/rates["zhijia"])
+		}
+	}
+}
+
+// importOnce imports the roster into a fresh demo tree on db and returns the time taken.
+func importOnce(b *testing.B, db *platform.DB, data []byte, n int) time.Duration {
+	f := newFixture(b, db)
+	ctx := f.as(b, "admin", f.tree.City)
+	groups, _ := f.store.Groups(ctx)
+	start := time.Now()
+	rd, err := sheet.Open(bytes.NewReader(data), int64(len(data)), "bench.xlsx", RosterSpec(groups))
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := f.store.ImportWorkers(ctx, rd, ImportOptions{OrgID: f.tree.Gulou})
+	rd.Close()
+	took := time.Since(start)
+	if err != nil || res.Imported != n {
+		b.Fatalf("imported %v, err %v, first errors %v", res, err, firstErrors(res))
+	}
+	return took
 }
 
 // benchDB is a fresh SQLite database; ZHIJIA_BENCH_CACHE_KIB sets the writer's

@@ -99,11 +99,11 @@ func newImporter(ctx context.Context, s *Store, now time.Time, def *union, group
 	return im
 }
 
-// add validates one row; a valid one is sealed and queued, a refused one reported.
-func (im *importer) add(row sheet.Row) error {
-	in, reasons := im.input(row)
-	c, verr := in.validate(true, im.now)
-	reasons = append(reasons, fieldReasons(verr, len(row.Reasons) > 0)...)
+// add takes a prepared row through the checks that need the file and the
+// registry (union, the same id or mobile twice in the file); a valid one is
+// queued, a refused one reported.
+func (im *importer) add(p *prepared) error {
+	row, reasons := p.row, p.reasons
 	u, why, err := im.union(row.Values["org"])
 	if err != nil {
 		return err
@@ -111,33 +111,24 @@ func (im *importer) add(row sheet.Row) error {
 	if why != "" {
 		reasons = append(reasons, why)
 	}
-	r := &importRow{line: row.Line, raw: row.Raw, u: u, c: c}
-	if c != nil && c.id != nil && c.id.Number != "" && importFieldKey(verr, "id_number") == "" {
-		r.idIdx = im.s.keys.BlindIndex(kindIDNumber, c.id.Number)
-		if im.ids.Add(r.idIdx, row.Line) != 0 {
-			reasons = append(reasons, "")
-			if err := im.refuseOthers(im.ids, row.Line, "id_index", r.idIdx); err != nil {
-				return err
-			}
+	r := &importRow{line: row.Line, raw: row.Raw, u: u, c: p.c, idIdx: p.idIdx, phoneIdx: p.phoneIdx}
+	if r.idIdx != "" && im.ids.Add(r.idIdx, row.Line) != 0 {
+		reasons = append(reasons, "")
+		if err := im.refuseOthers(im.ids, row.Line, "id_index", r.idIdx); err != nil {
+			return err
 		}
 	}
-	if c != nil && c.phone != "" {
-		r.phoneIdx = im.s.keys.BlindIndex(kindPhone, c.phone)
-		if im.phones.Add(r.phoneIdx, row.Line) != 0 {
-			reasons = append(reasons, "")
-			if err := im.refuseOthers(im.phones, row.Line, "phone_index", r.phoneIdx); err != nil {
-				return err
-			}
+	if r.phoneIdx != "" && im.phones.Add(r.phoneIdx, row.Line) != 0 {
+		reasons = append(reasons, "")
+		if err := im.refuseOthers(im.phones, row.Line, "phone_index", r.phoneIdx); err != nil {
+			return err
 		}
 	}
 	if len(reasons) > 0 {
 		im.refuse(row.Line, row.Raw, nonEmpty(reasons))
 		return nil
 	}
-	r.idSealed = im.s.keys.Seal(c.id.Number)
-	if c.phone != "" {
-		r.phoneSealed = im.s.keys.Seal(c.phone)
-	}
+	r.idSealed, r.phoneSealed = p.idSeal, p.phSeal
 	im.pending = append(im.pending, r)
 	im.pendAt[r.line] = r
 	return nil

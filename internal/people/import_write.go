@@ -20,30 +20,36 @@ const workerInsertArgs = 28
 
 // flush stages the pending rows except the newest keep, which stay pending so
 // that a duplicate a few rows on still finds them with their cells. Each flush is
-// its own short transaction.
+// its own short transaction; on PostgreSQL the rows then go in with COPY.
 func (im *importer) flush(keep int) error {
 	n := len(im.pending) - keep
 	if n <= 0 {
 		return nil
 	}
-	return im.s.db.InTx(im.ctx, func(tx *platform.Tx) error {
+	copying := im.s.db.Dialect == platform.Postgres
+	err := im.s.db.InTx(im.ctx, func(tx *platform.Tx) error {
 		im.tx = tx
 		defer func() { im.tx = nil }()
-		return im.stage(n)
+		for start := 0; start < n; start += importLookup {
+			if err := im.refuseRegistered(im.pending[start:min(start+importLookup, n)]); err != nil {
+				return err
+			}
+		}
+		if copying {
+			return nil
+		}
+		for start := 0; start < n; start += importChunk {
+			if err := im.writeChunk(im.pending[start:min(start+importChunk, n)]); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-}
-
-// stage checks the first n pending rows against the registry and stages them.
-func (im *importer) stage(n int) error {
-	for start := 0; start < n; start += importLookup {
-		if err := im.refuseRegistered(im.pending[start:min(start+importLookup, n)]); err != nil {
-			return err
-		}
+	if err == nil && copying {
+		err = im.copyStaged(im.pending[:n])
 	}
-	for start := 0; start < n; start += importChunk {
-		if err := im.writeChunk(im.pending[start:min(start+importChunk, n)]); err != nil {
-			return err
-		}
+	if err != nil {
+		return err
 	}
 	for _, r := range im.pending[:n] {
 		delete(im.pendAt, r.line)
@@ -52,6 +58,53 @@ func (im *importer) stage(n int) error {
 	clear(im.pending[rest:])
 	im.pending = im.pending[:rest]
 	return nil
+}
+
+// copyStaged stages the rows not refused with PostgreSQL's COPY: about twice
+// as fast as multi-row inserts. Staged rows are scratch until the final move,
+// so they need not share the checks' transaction.
+func (im *importer) copyStaged(rows []*importRow) error {
+	var values [][]any
+	for _, r := range rows {
+		if !r.refused {
+			values = append(values, im.stagingValues(r))
+		}
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	if _, err := im.s.db.CopyFrom(im.ctx, "import_staging", stagingColumns(), values); err != nil {
+		return fmt.Errorf("people: import rows %d–%d: %w", rows[0].line, rows[len(rows)-1].line, err)
+	}
+	im.res.Imported += len(values)
+	return nil
+}
+
+// stagingColumns are import_staging's columns in stagingValues' order.
+func stagingColumns() []string {
+	cols := []string{"token", "seq"}
+	for _, c := range strings.Split(workerCols, ",") {
+		cols = append(cols, strings.TrimSpace(c))
+	}
+	return cols
+}
+
+// stagingValues is one staged row's values: token, seq, then workerCols.
+func (im *importer) stagingValues(r *importRow) []any {
+	c, id := r.c, r.c.id
+	var phoneIdx, idIdx any
+	phoneMasked := ""
+	if r.phoneIdx != "" {
+		phoneIdx, phoneMasked = r.phoneIdx, MaskPhone(c.phone)
+	}
+	if r.idIdx != "" {
+		idIdx = r.idIdx
+	}
+	im.seq++
+	return []any{im.token, int64(im.seq), r.u.CityID, r.u.ID, c.in.Name, phoneIdx, r.phoneSealed, phoneMasked,
+		idIdx, r.idSealed, MaskIDNumber(id.Number), string(id.Gender), id.Birth.Format("2006-01-02"),
+		c.in.Landline, c.in.Employer, c.in.Post, c.in.Education, string(c.in.MemberStatus), c.in.JoinedOn,
+		string(c.in.ModelLevel), c.in.Craftsman, c.in.GroupCode, "", nil, "", im.now, im.now, int64(1)}
 }
 
 // refuseRegistered refuses the rows whose id number or mobile is registered already.
@@ -78,22 +131,12 @@ func (im *importer) writeChunk(rows []*importRow) error {
 		}
 		sb.WriteString(ph)
 		count++
-		c, id := r.c, r.c.id
-		var phoneIdx any
-		phoneMasked := ""
-		if r.phoneIdx != "" {
-			phoneIdx, phoneMasked = r.phoneIdx, MaskPhone(c.phone)
-		}
-		im.seq++
-		args = append(args, im.token, im.seq, r.u.CityID, r.u.ID, c.in.Name, phoneIdx, r.phoneSealed, phoneMasked,
-			r.idIdx, r.idSealed, MaskIDNumber(id.Number), string(id.Gender), id.Birth.Format("2006-01-02"),
-			c.in.Landline, c.in.Employer, c.in.Post, c.in.Education, string(c.in.MemberStatus), c.in.JoinedOn,
-			string(c.in.ModelLevel), c.in.Craftsman, c.in.GroupCode, "", nil, "", im.now, im.now, 1)
+		args = append(args, im.stagingValues(r)...)
 	}
 	if count == 0 {
 		return nil
 	}
-	if _, err := im.tx.Exec(im.ctx, sb.String(), args...); err != nil {
+	if _, err := im.tx.ExecRepeated(im.ctx, sb.String(), args...); err != nil {
 		return fmt.Errorf("people: import rows %d–%d: %w", rows[0].line, rows[len(rows)-1].line, err)
 	}
 	im.res.Imported += count

@@ -131,6 +131,27 @@ func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 type Tx struct {
 	tx      *sql.Tx
 	Dialect Dialect
+	stmts   map[string]*sql.Stmt // ExecRepeated's, closed with the transaction
+}
+
+// ExecRepeated runs a statement the transaction runs many times (a bulk
+// insert's chunks): on SQLite it is parsed once per transaction, not per call.
+func (t *Tx) ExecRepeated(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if t.Dialect != SQLite {
+		return t.Exec(ctx, q, args...)
+	}
+	st := t.stmts[q]
+	if st == nil {
+		var err error
+		if st, err = t.tx.PrepareContext(ctx, q); err != nil {
+			return nil, err
+		}
+		if t.stmts == nil {
+			t.stmts = map[string]*sql.Stmt{}
+		}
+		t.stmts[q] = st
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {

@@ -1,0 +1,157 @@
+package relief
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"zhijia/internal/audit"
+	"zhijia/internal/platform"
+	"zhijia/internal/review"
+)
+
+// Decide applies a reviewer's decision on an application's current step. An
+// approval with an amount grants it from the reviewer's own level's fund: caps,
+// the fund's guarded update, the grant, the decision and the audit rows all
+// commit in one transaction, or none does. version is the chain's version the
+// reviewer saw.
+func (s *Store) Decide(ctx context.Context, id, version int64, d review.Decision) (*Application, error) {
+	if _, err := staffActor(ctx); err != nil {
+		return nil, err
+	}
+	app, err := s.loadFor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
+		return s.decide(ctx, tx, app, version, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.loadFor(ctx, id)
+}
+
+func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, version int64, d review.Decision) error {
+	now := s.now()
+	it, err := review.Load(ctx, tx, EntityType, app.ID, now)
+	if err != nil {
+		return err
+	}
+	d.ItemID, d.Version = it.ID, version
+	out, err := review.Decide(ctx, tx, now, d)
+	if err != nil {
+		return err
+	}
+	if d.Action == review.Approve && d.Amount > 0 {
+		if err := s.grant(ctx, tx, app, out.Step, d.Amount, now); err != nil {
+			return err
+		}
+	}
+	var noticeDays int
+	if err := tx.QueryRow(ctx, `SELECT notice_days FROM relief_programmes WHERE id = ?`, app.ProgrammeID).Scan(&noticeDays); err != nil {
+		return fmt.Errorf("relief: notice days: %w", err)
+	}
+	return syncApplication(ctx, tx, app.ID, out.Item, now, noticeDays)
+}
+
+// grant commits amount from the deciding level's fund, within the caps. It runs
+// after review.Decide, whose guarded update holds the item: the application's
+// own sums cannot move under it.
+func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, st review.Step, amount int64, now time.Time) error {
+	p, err := s.programmeByID(ctx, tx, app.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	var grantedApp, grantedHousehold int64
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE application_id = ? AND status <> 'revoked'`, app.ID).Scan(&grantedApp); err != nil {
+		return fmt.Errorf("relief: granted: %w", err)
+	}
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE worker_id = ? AND year = ? AND status <> 'revoked'`,
+		app.WorkerID, app.Year).Scan(&grantedHousehold); err != nil {
+		return fmt.Errorf("relief: household granted: %w", err)
+	}
+	if ok, breaks := Caps(p.CapApplication, p.CapHousehold, grantedApp, grantedHousehold).Allows(amount); !ok {
+		return platform.Invalid().Field("amount", "relief.err.cap_"+breaks)
+	}
+	fundID, _, err := fundAt(ctx, tx, p.ID, st.OrgID)
+	if err != nil {
+		return fmt.Errorf("relief: fund: %w", err)
+	}
+	if fundID == 0 {
+		return platform.Invalid().Field("amount", "relief.err.no_fund")
+	}
+	if err := commitFund(ctx, tx, fundID, amount); err != nil {
+		return err
+	}
+	cause := ""
+	if len(app.Causes) > 0 {
+		cause = app.Causes[0]
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO relief_grants (city_id, application_id, fund_id, org_id, level, worker_id, year, cause, amount, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, app.CityID, app.ID, fundID, st.OrgID, st.Level, app.WorkerID, app.Year, cause, amount, now)
+	if err != nil {
+		return fmt.Errorf("relief: grant: %w", err)
+	}
+	return audit.Record(ctx, tx, now, audit.Entry{Action: "relief.grant", EntityType: EntityType, EntityID: strconv.FormatInt(app.ID, 10),
+		OrgID: st.OrgID, OrgPath: app.OrgPath, Summary: fmt.Sprintf("%s 核定救助金 %d分（专项资金 %d）", st.OrgName, amount, fundID)})
+}
+
+func (s *Store) programmeByID(ctx context.Context, q queryer, id int64) (*Programme, error) {
+	var city int64
+	var year int
+	if err := q.QueryRow(ctx, `SELECT city_id, year FROM relief_programmes WHERE id = ?`, id).Scan(&city, &year); err != nil {
+		return nil, fmt.Errorf("relief: programme %d: %w", id, err)
+	}
+	return s.programme(ctx, q, city, year)
+}
+
+// Resubmission is what the applicant adds when answering a return.
+type Resubmission struct {
+	Version    int64  // the chain's version the applicant saw
+	Supplement string // the answer to what was asked
+}
+
+// Resubmit answers a return: the applicant (the worker, or staff of the
+// household's union in their subtree) adds a supplement and the application goes
+// back to the level that asked.
+func (s *Store) Resubmit(ctx context.Context, id int64, r Resubmission) (*Application, error) {
+	app, err := s.loadFor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r.Supplement = strings.TrimSpace(r.Supplement)
+	if r.Supplement == "" {
+		return nil, platform.Invalid().Field("supplement", "relief.err.supplement")
+	}
+	if utf8.RuneCountInString(app.Statement)+utf8.RuneCountInString(r.Supplement) > 4*MaxStatement {
+		return nil, platform.Invalid().Field("supplement", "relief.err.statement_long")
+	}
+	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
+		now := s.now()
+		it, err := review.Load(ctx, tx, EntityType, id, now)
+		if err != nil {
+			return err
+		}
+		if it, err = review.Resubmit(ctx, tx, now, it.ID, r.Version); err != nil {
+			return err
+		}
+		stamp := now.In(platform.Shanghai).Format("2006-01-02 15:04")
+		if _, err := tx.Exec(ctx, `UPDATE relief_applications SET statement = statement || ? WHERE id = ?`,
+			"\n\n【"+stamp+" 补充】"+r.Supplement, id); err != nil {
+			return fmt.Errorf("relief: supplement: %w", err)
+		}
+		if err := syncApplication(ctx, tx, id, it, now, 0); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, audit.Entry{Action: "relief.resubmit", EntityType: EntityType, EntityID: strconv.FormatInt(id, 10),
+			OrgID: app.OrgID, OrgPath: app.OrgPath, Summary: "补充材料后重新提交"})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.loadFor(ctx, id)
+}
