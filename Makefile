@@ -31,7 +31,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Import|SubtreeCounts|ExportWorkers' -benchtime 1x -timeout 30m ./internal/people/
 	$(GO) test -run '^$$' -bench 'ReadXLSX$$|WriteXLSX' -benchtime 1x ./internal/sheet/
 	$(GO) test -run '^$$' -bench 'Circle100k' -benchtime 20000x ./internal/care/
-	$(GO) test -run '^$$' -bench 'CoverageIndex10k|DrawOrder100k' -benchtime 20x ./internal/care/
+	$(GO) test -run '^$$' -bench 'CoverageIndex10k|DrawOrder100k|CoverageCity' -benchtime 10x ./internal/care/
 
 lint:
 	$(GO) vet $(PKGS)
