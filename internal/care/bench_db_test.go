@@ -97,3 +97,53 @@ func fillCity(ctx context.Context, db *platform.DB, city int64) error {
 		return nil
 	})
 }
+
+// BenchmarkDrawStore100k is a whole draw on SQLite: 100,000 sign-ups for two
+// sessions of 2,000 places, re-checked, ordered and written back in one
+// transaction. Each iteration draws again (with a reason), as staff would.
+func BenchmarkDrawStore100k(b *testing.B) {
+	ctx := context.Background()
+	db := dbtest.SQLite(b)
+	clock := platform.NewFakeClock(time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC))
+	tree, err := org.SeedDemo(ctx, db, clock, 50)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var path string
+	db.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, tree.City).Scan(&path)
+	staff := platform.WithActor(ctx, &platform.Actor{Kind: "staff", AccountID: 1, OrgID: tree.City, OrgPath: path})
+	store := care.NewStore(db, clock, make([]byte, 32))
+	now := clock.Now().In(platform.Shanghai)
+	a, err := store.CreateActivity(staff, care.ActivityInput{OrgID: tree.City, Kind: "nye_dinner", Title: "年夜饭",
+		OpensAt: now.Add(-time.Hour).Format("2006-01-02 15:04"), ClosesAt: now.Add(time.Hour).Format("2006-01-02 15:04"),
+		ConfirmDays: 3, Sessions: "一:2000\n二:2000", Weights: care.Weights{Frontline: 2}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = db.InTx(ctx, func(tx *platform.Tx) error {
+		t := clock.Now().UTC()
+		for i := 0; i < 100_000; i++ {
+			var w int64
+			if err := tx.QueryRow(ctx, `INSERT INTO workers (city_id, org_id, name, member_status, birth_date, created_at, updated_at)
+				VALUES (?, ?, '职工', 'member', '1990-01-01', ?, ?) RETURNING id`, tree.City, tree.Gulou, t, t).Scan(&w); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO care_signups (city_id, activity_id, session_id, worker_id, signed_at)
+				VALUES (?, ?, ?, ?, ?)`, tree.City, a.ID, a.Sessions[i%2].ID, w, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	clock.Advance(2 * time.Hour)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := store.Draw(staff, a.ID, "基准测试重新摇号")
+		if err != nil || res.Offered != 4000 || res.Waitlisted != 96_000 {
+			b.Fatalf("draw: %+v %v", res, err)
+		}
+	}
+}
