@@ -32,7 +32,8 @@ bench:
 	$(GO) test -run '^$$' -bench 'ReadXLSX$$|WriteXLSX' -benchtime 1x ./internal/sheet/
 	$(GO) test -run '^$$' -bench DailyQuiz -benchtime 1x ./internal/learning/
 	$(GO) test -run '^$$' -bench 'Circle100k' -benchtime 20000x ./internal/care/
-	$(GO) test -run '^$$' -bench 'CoverageIndex10k|DrawOrder100k' -benchtime 20x ./internal/care/
+	$(GO) test -run '^$$' -bench 'CoverageIndex10k|DrawOrder100k|CoverageCity' -benchtime 10x ./internal/care/
+	$(GO) test -run '^$$' -bench 'DrawStore100k' -benchtime 1x -timeout 30m ./internal/care/
 
 lint:
 	$(GO) vet $(PKGS)

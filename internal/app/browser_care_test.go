@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
@@ -95,4 +96,43 @@ func TestBrowser_CareNearestOpenStationCheckin(t *testing.T) {
 	press(t, ctx, `form[action="/portal/care/visit/rate"] button[type=submit]`, true)
 	wantText(t, ctx, "main", "感谢您的评价", "您的评分：5 星", "热水和充电都很方便")
 	shot(t, ctx, "care-05-rated")
+}
+
+// TestBrowser_CareActivitySignUpDrawConfirm: on a phone, a worker signs up for
+// an activity from the 服务 tab; after the close, staff run the draw; the
+// worker sees the place offered and confirms it.
+func TestBrowser_CareActivitySignUpDrawConfirm(t *testing.T) {
+	ctx, _ := newBrowser(t, true)
+	env := apptest.New(t, dbtest.SQLite(t))
+	staff := env.Staff(t, "gulou.clerk")
+	now := env.Clock.Now().In(platform.Shanghai)
+	r := staff.PostForm("/console/care/activities", url.Values{"org_id": {fmt.Sprint(env.Info.Tree.Districts["350102"])},
+		"kind": {"mixer"}, "title": {"鼓楼区青年职工交友联谊会"}, "opens_at": {now.Add(-time.Hour).Format("2006-01-02 15:04")},
+		"closes_at": {now.Add(10 * time.Minute).Format("2006-01-02 15:04")}, "confirm_days": {"3"}, "sessions": {"闽江之心场:20"}})
+	if r.Status != 303 || !strings.HasPrefix(r.Location, "/console/care/activities/") {
+		t.Fatalf("publish: HTTP %d %s", r.Status, r.Body)
+	}
+	activity := r.Location
+
+	signInWorker(t, ctx, env, "13900000001")
+	open(t, ctx, env, "/portal/services")
+	wantText(t, ctx, "#activities", "鼓楼区青年职工交友联谊会")
+	press(t, ctx, `#activities a`, true)
+	wantText(t, ctx, "main", "闽江之心场", "摇号随机种子摘要")
+	shot(t, ctx, "care-activity-01-sign-up")
+	press(t, ctx, `form[action="/portal/care/signup"] button[type=submit]`, true)
+	wantText(t, ctx, "main", "报名成功", "已报名，待摇号")
+	shot(t, ctx, "care-activity-02-signed-up")
+
+	env.Clock.Advance(11 * time.Minute) // sign-up has closed; the worker's session is still fresh
+	staff = env.Staff(t, "gulou.clerk")
+	if r := staff.PostForm(activity+"/draw", url.Values{}); r.Status != 303 || r.Location != activity {
+		t.Fatalf("draw: HTTP %d → %q", r.Status, r.Location)
+	}
+	open(t, ctx, env, "/portal/services")
+	wantText(t, ctx, "#my-activities", "已中签，待确认", "请在")
+	shot(t, ctx, "care-activity-03-offered")
+	press(t, ctx, `form[action="/portal/care/signup/confirm"] button[type=submit]`, true)
+	wantText(t, ctx, "main", "已确认参加")
+	shot(t, ctx, "care-activity-04-confirmed")
 }

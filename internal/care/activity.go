@@ -45,6 +45,8 @@ type Activity struct {
 	Draws       int        `json:"draws"`
 	DrawnAt     *time.Time `json:"drawn_at,omitempty"`
 	Sessions    []Session  `json:"sessions"`
+	Confirmed   int        `json:"confirmed"` // places confirmed
+	Attended    int        `json:"attended"`  // confirmed workers who checked in
 	Version     int64      `json:"version"`
 }
 

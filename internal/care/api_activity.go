@@ -14,6 +14,8 @@ func mountActivityAPI(s *web.Server, h *Handlers) {
 			"open": map[string]any{"type": "array", "items": activitySchema}, "signups": map[string]any{"type": "array", "items": signupSchema}}}}, h.apiMyActivities)
 	s.WorkerAPI("POST /api/v1/my/care/activities/{id}/signups", web.APIDoc{Summary: "Sign up for an activity's session (once); a refusal names the rule that failed",
 		Tag: "care", Request: signupRequestSchema, Response: signupSchema, Status: http.StatusCreated}, h.apiSignUp)
+	s.WorkerAPI("POST /api/v1/my/care/activities/{id}/attend", web.APIDoc{Summary: "Check in at the activity with the token its QR code carries (a confirmed place is needed)",
+		Tag: "care", Request: attendSchema, Response: signupSchema}, h.apiAttend)
 	s.WorkerAPI("POST /api/v1/my/care/signups/{id}/confirm", web.APIDoc{Summary: "Confirm an offered place before its deadline",
 		Tag: "care", Response: signupSchema}, h.apiConfirm)
 	s.WorkerAPI("POST /api/v1/my/care/signups/{id}/cancel", web.APIDoc{Summary: "Withdraw a sign-up; a place given up passes to the first on the waitlist",
@@ -81,6 +83,8 @@ var (
 		"session_id": integer, "session": str, "weight": integer,
 		"status":    map[string]any{"type": "string", "enum": []any{"pending", "offered", "confirmed", "waitlist", "cancelled", "expired", "ineligible"}},
 		"draw_rank": integer, "waitlist_position": integer, "reason": str, "confirm_by": str}}
+	attendSchema = map[string]any{"type": "object", "additionalProperties": false, "required": []any{"token"},
+		"properties": map[string]any{"token": str}}
 	signupRequestSchema = map[string]any{"type": "object", "additionalProperties": false, "required": []any{"session_id"},
 		"properties": map[string]any{"session_id": integer, "partner_name": map[string]any{"type": "string", "description": "wedding: the partner"},
 			"married_on": map[string]any{"type": "string", "description": "wedding: registration date YYYY-MM-DD"},

@@ -72,6 +72,9 @@ func SeedDemo(ctx context.Context, db *platform.DB, clock platform.Clock, city i
 		if err := demoVisits(ctx, tx, r, now, city); err != nil {
 			return err
 		}
+		if err := demoActivities(ctx, tx, now, city, districts); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, audit.Entry{Action: "care.seed_demo", EntityType: "care_station",
 			Summary: fmt.Sprintf("演示驿站 %d 个", n)})
 	})
@@ -143,7 +146,7 @@ func demoVisits(ctx context.Context, tx *platform.Tx, r *rand.Rand, now time.Tim
 	if err != nil {
 		return err
 	}
-	workers, err := ids(`SELECT id FROM workers WHERE city_id = ? AND phone_index IS NULL ORDER BY id LIMIT 60`, city)
+	workers, err := ids(`SELECT id FROM workers WHERE city_id = ? AND id_sealed <> '' ORDER BY id LIMIT 60`, city)
 	if err != nil || len(stations) == 0 || len(workers) == 0 {
 		return err
 	}
@@ -163,6 +166,49 @@ func demoVisits(ctx context.Context, tx *platform.Tx, r *rand.Rand, now time.Tim
 			workers[r.IntN(len(workers))])
 		if err != nil {
 			return fmt.Errorf("care: demo visit: %w", err)
+		}
+	}
+	return nil
+}
+
+// demoActivities publishes a few activities open for sign-up in 鼓楼区 and city-wide.
+func demoActivities(ctx context.Context, tx *platform.Tx, now time.Time, city int64, districts map[string]int64) error {
+	var root int64
+	if err := tx.QueryRow(ctx, `SELECT id FROM orgs WHERE city_id = ? AND level = 'city'`, city).Scan(&root); err != nil {
+		return fmt.Errorf("care: demo city org: %w", err)
+	}
+	list := []struct {
+		org                  int64
+		kind, title, desc    string
+		sessions             []sessionInput
+		members, minAge, max int
+		weights              Weights
+	}{
+		{districts["350102"], "nye_dinner", "鼓楼区户外劳动者年夜饭", "除夕前请快递员、外卖骑手、环卫工人吃一顿团圆饭。",
+			[]sessionInput{{"东街口场", 40}, {"五四路场", 30}}, 0, 0, 0, Weights{Hardship: 2, Model: 0, Frontline: 2}},
+		{root, "wedding", "2027年“520”职工集体婚礼", "新人须为福州市在职职工，一方为工会会员即可，近一年内登记结婚。",
+			[]sessionInput{{"集体婚礼", 50}}, 1, 20, 45, Weights{}},
+		{root, "recuperation", "劳模与一线职工疗休养（武夷山）", "五天四晚，优先安排劳模和困难职工。",
+			[]sessionInput{{"第一期", 20}, {"第二期", 20}}, 1, 0, 60, Weights{Hardship: 2, Model: 3, Frontline: 1}},
+	}
+	for _, a := range list {
+		if a.org == 0 {
+			continue
+		}
+		seed, hash := NewSeed()
+		var id int64
+		err := tx.QueryRow(ctx, `INSERT INTO care_activities (city_id, org_id, kind, title, description, opens_at, closes_at,
+			confirm_days, members_only, min_age, max_age, weights, seed, seed_hash, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 3, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id`, city, a.org, a.kind, a.title, a.desc,
+			now.Add(-24*time.Hour), now.Add(10*24*time.Hour), a.members, a.minAge, a.max, a.weights.encode(), seed, hash, now, now).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("care: demo activity: %w", err)
+		}
+		for _, se := range a.sessions {
+			if _, err := tx.Exec(ctx, `INSERT INTO care_sessions (city_id, activity_id, name, quota) VALUES (?, ?, ?, ?)`,
+				city, id, se.name, se.quota); err != nil {
+				return fmt.Errorf("care: demo session: %w", err)
+			}
 		}
 	}
 	return nil

@@ -27,7 +27,7 @@ func Mount(s *web.Server, store *Store) {
 		"console/visits": &visitListView{}, "console/coverage": &coverageView{},
 		"portal/services": &servicesView{}, "portal/checkin": &checkinView{}, "portal/visit": &visitView{},
 		"console/activities": &activityListView{}, "console/activity_form": &activityFormView{}, "console/activity": &activityView{},
-		"portal/activity": &portalActivityView{},
+		"portal/activity": &portalActivityView{}, "portal/attend": &attendView{},
 	} {
 		s.Sample("care/"+page, zero)
 	}
@@ -61,6 +61,9 @@ func Mount(s *web.Server, store *Store) {
 	s.Console("POST /console/care/activities", "care.edit", h.activityCreate)
 	s.Console("GET /console/care/activities/{id}", "care.view", h.activity)
 	s.Console("POST /console/care/activities/{id}/draw", "care.edit", h.draw)
+	s.Console("GET /console/care/activities/{id}/qr.png", "care.view", h.activityQR)
+	s.Portal("GET /portal/care/attend", h.attendConfirm)
+	s.Portal("POST /portal/care/attend", h.attend)
 	s.Portal("GET /portal/care/activity", h.portalActivity)
 	s.Portal("POST /portal/care/signup", h.signup)
 	s.Portal("POST /portal/care/signup/confirm", h.signupAction)

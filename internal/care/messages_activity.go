@@ -108,4 +108,12 @@ var activityMessages = map[string][2]string{
 	"care.portal.closes":          {"报名截止：%s", "Sign-up closes %s"},
 	"care.portal.quota":           {"%d 个名额", "%d places"},
 	"care.portal.seed_hash":       {"摇号随机种子摘要：", "Lottery seed hash:"},
+	"care.attend.title":           {"活动签到", "Check in at the activity"},
+	"care.attend.lead":            {"欢迎参加活动！请确认签到。", "Welcome! Please confirm your check-in."},
+	"care.attend.do":              {"确认签到", "Check in"},
+	"care.attend.done":            {"签到成功（%s），祝您活动愉快！", "Checked in (%s). Enjoy!"},
+	"care.attend.qr":              {"活动签到二维码", "Activity check-in code"},
+	"care.attend.count":           {"已确认 %d 人，到场 %d 人", "%d confirmed, %d came"},
+	"care.col.attended":           {"到场", "Came"},
+	"care.err.not_confirmed":      {"您没有本活动已确认的名额，不能签到", "You hold no confirmed place for this activity"},
 }

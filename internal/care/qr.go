@@ -32,3 +32,14 @@ func (q *qrSigner) valid(stationID int64, token string) bool {
 func (s *Store) CheckinPath(stationID int64) string {
 	return "/portal/care/checkin?s=" + strconv.FormatInt(stationID, 10) + "&t=" + s.signer.token(stationID)
 }
+
+// activityToken is the token of an activity's check-in code; its message is
+// marked so it can never pass for a station's.
+func (q *qrSigner) activityToken(activityID int64) string {
+	return q.token(-activityID)
+}
+
+// AttendPath is the portal path an activity's check-in QR code opens.
+func (s *Store) AttendPath(activityID int64) string {
+	return "/portal/care/attend?a=" + strconv.FormatInt(activityID, 10) + "&t=" + s.signer.activityToken(activityID)
+}

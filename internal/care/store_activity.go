@@ -133,7 +133,7 @@ func (s *Store) Activity(ctx context.Context, id int64) (*Activity, error) {
 	if !a.Covers(act.OrgPath) {
 		return nil, platform.NotFound
 	}
-	return act, nil
+	return act, attendance(ctx, s.db, act)
 }
 
 // FindActivities lists the activities in the actor's subtree, newest first.

@@ -162,20 +162,17 @@ func (s *Store) placeEntrants(ctx context.Context, tx *platform.Tx, act *Activit
 	confirmBy := now.Add(time.Duration(act.ConfirmDays) * 24 * time.Hour)
 	for _, se := range act.Sessions {
 		order := DrawOrder(key, bySession[se.ID])
-		for i, e := range order {
-			status, by := SignupWaitlist, any(nil)
-			if i < se.Quota {
-				status, by = SignupOffered, confirmBy
-				res.Offered++
-			} else {
-				res.Waitlisted++
-			}
-			if _, err := tx.Exec(ctx, `UPDATE care_signups SET status = ?, draw_rank = ?, weight = ?, offered_at = ?, confirm_by = ?
-				WHERE id = ?`, status, i+1, e.Weight, offeredAt(status, now), by, e.ID); err != nil {
-				return fmt.Errorf("care: place: %w", err)
-			}
+		if err := writeRanks(ctx, tx, order); err != nil {
+			return err
+		}
+		// the first `quota` in draw order hold a place; the rest wait
+		if _, err := tx.Exec(ctx, `UPDATE care_signups SET status = 'offered', offered_at = ?, confirm_by = ?
+			WHERE session_id = ? AND status = 'waitlist' AND draw_rank <= ?`, now, confirmBy, se.ID, se.Quota); err != nil {
+			return fmt.Errorf("care: offer places: %w", err)
 		}
 		placed := min(len(order), se.Quota)
+		res.Offered += placed
+		res.Waitlisted += len(order) - placed
 		if _, err := tx.Exec(ctx, `UPDATE care_sessions SET placed = ? WHERE id = ? AND ? <= quota`, placed, se.ID, placed); err != nil {
 			return fmt.Errorf("care: session placed: %w", err)
 		}
@@ -183,9 +180,29 @@ func (s *Store) placeEntrants(ctx context.Context, tx *platform.Tx, act *Activit
 	return nil
 }
 
-func offeredAt(status string, now time.Time) any {
-	if status == SignupOffered {
-		return now
+// rankBatch is how many sign-ups one statement ranks (three parameters each).
+const rankBatch = 500
+
+// writeRanks stores each sign-up's place in order (1 first) and weight, all as
+// waiting, a batch of rows per statement.
+func writeRanks(ctx context.Context, tx *platform.Tx, order []Entry) error {
+	for lo := 0; lo < len(order); lo += rankBatch {
+		hi := min(lo+rankBatch, len(order))
+		var b strings.Builder
+		args := make([]any, 0, 3*(hi-lo))
+		b.WriteString(`WITH v (id, rnk, wt) AS (VALUES `)
+		for i := lo; i < hi; i++ {
+			if i > lo {
+				b.WriteString(", ")
+			}
+			b.WriteString(`(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))`)
+			args = append(args, order[i].ID, i+1, order[i].Weight)
+		}
+		b.WriteString(`) UPDATE care_signups SET status = 'waitlist', draw_rank = v.rnk, weight = v.wt, offered_at = NULL,
+			confirm_by = NULL FROM v WHERE care_signups.id = v.id`)
+		if _, err := tx.Exec(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("care: write ranks: %w", err)
+		}
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ type Signup struct {
 	PartnerName string     `json:"partner_name,omitempty"`
 	MarriedOn   string     `json:"married_on,omitempty"`
 	SignedAt    time.Time  `json:"signed_at"`
+	AttendedAt  *time.Time `json:"attended_at,omitempty"`
 	ConfirmBy   *time.Time `json:"confirm_by,omitempty"`
 }
 
@@ -129,14 +130,14 @@ func (s *Store) checkKindFacts(ctx context.Context, tx *platform.Tx, act *Activi
 }
 
 const signupCols = `g.id, g.activity_id, a.title, g.session_id, se.name, w.name, g.weight, g.status, g.draw_rank, g.reason,
-	g.partner_name, g.married_on, g.signed_at, g.confirm_by`
+	g.partner_name, g.married_on, g.signed_at, g.confirm_by, g.attended_at`
 
 func scanSignup(r scanner, extra ...any) (*Signup, error) {
 	g := &Signup{}
 	var rank sql.NullInt64
-	var by sql.NullTime
+	var by, came sql.NullTime
 	if err := r.Scan(append([]any{&g.ID, &g.ActivityID, &g.Activity, &g.SessionID, &g.Session, &g.WorkerName, &g.Weight,
-		&g.Status, &rank, &g.Reason, &g.PartnerName, &g.MarriedOn, &g.SignedAt, &by}, extra...)...); err != nil {
+		&g.Status, &rank, &g.Reason, &g.PartnerName, &g.MarriedOn, &g.SignedAt, &by, &came}, extra...)...); err != nil {
 		return nil, err
 	}
 	g.WorkerName = maskName(g.WorkerName)
@@ -146,6 +147,9 @@ func scanSignup(r scanner, extra ...any) (*Signup, error) {
 	}
 	if by.Valid {
 		g.ConfirmBy = &by.Time
+	}
+	if came.Valid {
+		g.AttendedAt = &came.Time
 	}
 	return g, nil
 }

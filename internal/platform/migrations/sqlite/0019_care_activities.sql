@@ -48,7 +48,8 @@ CREATE INDEX care_sessions_activity ON care_sessions (activity_id);
 
 -- One sign-up per worker and activity. rank is the draw order within the
 -- session (NULL before the draw); status: pending, offered, confirmed,
--- waitlist, cancelled, expired, ineligible.
+-- waitlist, cancelled, expired, ineligible; attended_at is set when a
+-- confirmed worker checks in at the activity.
 CREATE TABLE care_signups (
     id INTEGER PRIMARY KEY,
     city_id INTEGER NOT NULL DEFAULT 0,
@@ -65,7 +66,8 @@ CREATE TABLE care_signups (
     signed_at TIMESTAMP NOT NULL,
     offered_at TIMESTAMP,
     confirm_by TIMESTAMP,
-    decided_at TIMESTAMP
+    decided_at TIMESTAMP,
+    attended_at TIMESTAMP
 );
 CREATE UNIQUE INDEX care_signups_once ON care_signups (activity_id, worker_id);
 CREATE INDEX care_signups_session ON care_signups (session_id, status, draw_rank);

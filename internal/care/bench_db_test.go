@@ -1,0 +1,154 @@
+package care_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"zhijia/internal/care"
+	"zhijia/internal/org"
+	"zhijia/internal/platform"
+	"zhijia/internal/platform/dbtest"
+)
+
+// BenchmarkCoverageCity is the coverage report for the whole city on SQLite:
+// 6,000 grassroots unions with workplaces, 10,000 stations, and 1,000,000
+// workers. The report reads workers through the per-union counts the
+// registry's triggers keep (org_worker_counts), so the workers are set there
+// (as the triggers would leave them) rather than inserted one by one.
+func BenchmarkCoverageCity(b *testing.B) {
+	ctx := context.Background()
+	db := dbtest.SQLite(b)
+	clock := platform.NewFakeClock(time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC))
+	tree, err := org.SeedDemo(ctx, db, clock, 6000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sys := platform.WithActor(ctx, platform.System("bench"))
+	if err := fillCity(sys, db, tree.City); err != nil {
+		b.Fatal(err)
+	}
+	var path string
+	if err := db.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, tree.City).Scan(&path); err != nil {
+		b.Fatal(err)
+	}
+	staff := platform.WithActor(ctx, &platform.Actor{Kind: "staff", AccountID: 1, OrgID: tree.City, OrgPath: path})
+	store := care.NewStore(db, clock, make([]byte, 32))
+	b.ResetTimer()
+	var cov *care.Coverage
+	for i := 0; i < b.N; i++ {
+		clock.Advance(time.Second)
+		if cov, err = store.Coverage(staff); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if cov.Stations != 10_000 || cov.Workers != 1_000_000 || cov.Unions < 6000 {
+		b.Fatalf("city: %d stations, %d workers, %d unions", cov.Stations, cov.Workers, cov.Unions)
+	}
+	b.ReportMetric(float64(cov.UnionsCovered)*100/float64(cov.Unions), "%unions-covered")
+}
+
+// fillCity adds 10,000 stations around the demo unions' workplaces and spreads
+// 1,000,000 workers over the unions' counts.
+func fillCity(ctx context.Context, db *platform.DB, city int64) error {
+	return db.InTx(ctx, func(tx *platform.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT o.id, e.lat, e.lng FROM orgs o JOIN employers e ON e.id = o.employer_id
+			WHERE o.level = 'grassroots' ORDER BY o.id`)
+		if err != nil {
+			return err
+		}
+		type u struct {
+			id       int64
+			lat, lng float64
+		}
+		var unions []u
+		for rows.Next() {
+			var x u
+			if err := rows.Scan(&x.id, &x.lat, &x.lng); err != nil {
+				rows.Close()
+				return err
+			}
+			unions = append(unions, x)
+		}
+		rows.Close()
+		r := rand.New(rand.NewPCG(1, 1))
+		now := time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)
+		for i := 0; i < 10_000; i++ {
+			x := unions[r.IntN(len(unions))]
+			if _, err := tx.Exec(ctx, `INSERT INTO care_stations (city_id, org_id, name, lat_e6, lng_e6, hours, created_at, updated_at)
+				VALUES (?, ?, '驿站', ?, ?, '', ?, ?)`, city, x.id, int64((x.lat+(r.Float64()-0.5)*0.04)*1e6),
+				int64((x.lng+(r.Float64()-0.5)*0.04)*1e6), now, now); err != nil {
+				return err
+			}
+		}
+		per, left := 1_000_000/len(unions), 1_000_000%len(unions)
+		for i, x := range unions {
+			n := per
+			if i < left {
+				n++
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO org_worker_counts (org_id, workers, members) VALUES (?, ?, 0)
+				ON CONFLICT (org_id) DO UPDATE SET workers = excluded.workers`, x.id, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkDrawStore100k is a whole draw on SQLite: 100,000 sign-ups for two
+// sessions of 2,000 places, re-checked, ordered and written back in one
+// transaction. The first iteration is the draw; any further one draws again
+// (with a reason), which also puts every sign-up back first.
+func BenchmarkDrawStore100k(b *testing.B) {
+	ctx := context.Background()
+	db := dbtest.SQLite(b)
+	clock := platform.NewFakeClock(time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC))
+	tree, err := org.SeedDemo(ctx, db, clock, 50)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var path string
+	db.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, tree.City).Scan(&path)
+	staff := platform.WithActor(ctx, &platform.Actor{Kind: "staff", AccountID: 1, OrgID: tree.City, OrgPath: path})
+	store := care.NewStore(db, clock, make([]byte, 32))
+	now := clock.Now().In(platform.Shanghai)
+	a, err := store.CreateActivity(staff, care.ActivityInput{OrgID: tree.City, Kind: "nye_dinner", Title: "年夜饭",
+		OpensAt: now.Add(-time.Hour).Format("2006-01-02 15:04"), ClosesAt: now.Add(time.Hour).Format("2006-01-02 15:04"),
+		ConfirmDays: 3, Sessions: "一:2000\n二:2000", Weights: care.Weights{Frontline: 2}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = db.InTx(ctx, func(tx *platform.Tx) error {
+		t := clock.Now().UTC()
+		for i := 0; i < 100_000; i++ {
+			var w int64
+			if err := tx.QueryRow(ctx, `INSERT INTO workers (city_id, org_id, name, member_status, birth_date, created_at, updated_at)
+				VALUES (?, ?, '职工', 'member', '1990-01-01', ?, ?) RETURNING id`, tree.City, tree.Gulou, t, t).Scan(&w); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO care_signups (city_id, activity_id, session_id, worker_id, signed_at)
+				VALUES (?, ?, ?, ?, ?)`, tree.City, a.ID, a.Sessions[i%2].ID, w, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	clock.Advance(2 * time.Hour)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		reason := ""
+		if i > 0 {
+			reason = "基准测试重新摇号"
+		}
+		res, err := store.Draw(staff, a.ID, reason)
+		if err != nil || res.Offered != 4000 || res.Waitlisted != 96_000 {
+			b.Fatalf("draw: %+v %v", res, err)
+		}
+	}
+}
