@@ -90,9 +90,16 @@ CREATE TABLE relief_applications (
     version INTEGER NOT NULL DEFAULT 1
 );
 CREATE UNIQUE INDEX relief_applications_idem ON relief_applications (idem_key);
-CREATE INDEX relief_applications_path ON relief_applications (org_path, submitted_at);
+-- A subtree's list filters and sorts inside this index (it covers every
+-- filter and sort column), so a district's count and page read no table rows.
+CREATE INDEX relief_applications_path ON relief_applications (org_path, status, step_level, category, causes,
+    due_on, requested, submitted_at);
 CREATE INDEX relief_applications_worker ON relief_applications (worker_id, status);
+-- The review list: a city-wide list reads by city (newest first, or by status,
+-- or overdue by due date); a district's or union's list reads its path range.
 CREATE INDEX relief_applications_status ON relief_applications (city_id, status, submitted_at);
+CREATE INDEX relief_applications_city ON relief_applications (city_id, submitted_at);
+CREATE INDEX relief_applications_due ON relief_applications (city_id, status, due_on);
 
 -- A level's part of an application's aid, committed against that level's fund.
 CREATE TABLE relief_grants (
