@@ -55,7 +55,13 @@ func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, v
 			return err
 		}
 	}
-	return syncApplication(ctx, tx, app.ID, out.Item, now, p.noticeDays)
+	if err := syncApplication(ctx, tx, app.ID, out.Item, now, p.noticeDays); err != nil {
+		return err
+	}
+	if out.Item.Status == review.Approved {
+		return fileArchive(ctx, tx, app.ID, now)
+	}
+	return nil
 }
 
 // grant commits amount from the deciding level's fund, within the caps. It runs
