@@ -240,3 +240,40 @@ func BenchmarkApproveWithGrant(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkYearReport times the city's year report over 100,000 applications:
+// archive at both ends of the year, aid by status, level and cause, households
+// helped, fund use and unions joined.
+func BenchmarkYearReport(b *testing.B) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		open, ok := benchEngines()[name]
+		if !ok {
+			continue
+		}
+		b.Run(name, func(b *testing.B) {
+			f, _ := benchCity(b, open(b))
+			ctx := context.Background()
+			// Grants and archive files for a fifth of the applications, as a busy year leaves them.
+			for _, q := range []string{`INSERT INTO relief_grants (city_id, application_id, fund_id, org_id, level, worker_id, app_path, year, cause, amount, status, created_at)
+				SELECT a.city_id, a.id, (SELECT MIN(id) FROM relief_funds), a.org_id, 'city', a.worker_id, a.org_path, 2026, a.causes, a.requested, 'paid', a.submitted_at
+				FROM relief_applications a WHERE a.id % 5 = 0`,
+				`INSERT INTO relief_archive (city_id, worker_id, org_id, org_path, category, causes, opened_at, updated_at)
+				SELECT MIN(city_id), worker_id, MIN(org_id), MIN(org_path), 'relative', 'illness', MIN(submitted_at), MIN(submitted_at)
+				FROM relief_applications GROUP BY worker_id`} {
+				if _, err := f.db.Exec(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+			f.db.Exec(ctx, `ANALYZE`)
+			base := baseline(b, f)
+			city := f.staff(b, 1, f.tree.City)
+			for b.Loop() {
+				r, err := f.store.Report(city, 2026)
+				if err != nil || r.Households == 0 {
+					b.Fatal(r, err)
+				}
+			}
+			report(b, name+" year report (city)", b.Elapsed()/time.Duration(b.N), base, 200*time.Millisecond)
+		})
+	}
+}

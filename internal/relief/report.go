@@ -3,9 +3,12 @@ package relief
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"zhijia/internal/platform"
+	"zhijia/internal/review"
 )
 
 // YearReport is the programme's figures for a year and the actor's subtree.
@@ -58,22 +61,24 @@ func (s *Store) Report(ctx context.Context, year int) (*YearReport, error) {
 		WHERE r.org_path >= ? AND r.org_path < ? AND e.at >= ? AND e.at < ?`, lo, hi, start, end); err != nil {
 		return nil, err
 	}
-	if err := q([]any{&r.Households, &r.Granted}, `SELECT COUNT(DISTINCT g.worker_id), COALESCE(SUM(g.amount), 0) FROM relief_grants g
-		JOIN relief_applications a ON a.id = g.application_id
-		WHERE a.org_path >= ? AND a.org_path < ? AND g.year = ? AND g.status <> 'revoked'`, lo, hi, year); err != nil {
+	grants := ` FROM relief_grants g WHERE g.year = ? AND g.app_path >= ? AND g.app_path < ? AND g.status <> 'revoked'`
+	if err := q([]any{&r.Households}, `SELECT COUNT(DISTINCT g.worker_id)`+grants, year, lo, hi); err != nil {
 		return nil, err
 	}
-	var err error
-	if r.ByStatus, err = s.tally(ctx, `SELECT a.status, COUNT(*), COALESCE(SUM(a.granted), 0) FROM relief_applications a
-		WHERE a.org_path >= ? AND a.org_path < ? AND a.year = ? GROUP BY a.status ORDER BY a.status`, lo, hi, year); err != nil {
+	parts, err := s.tally(ctx, `SELECT g.level || '/' || g.cause, COUNT(*), SUM(g.amount)`+grants+` GROUP BY g.level, g.cause`, year, lo, hi)
+	if err != nil {
 		return nil, err
 	}
-	grants := ` FROM relief_grants g JOIN relief_applications a ON a.id = g.application_id
-		WHERE a.org_path >= ? AND a.org_path < ? AND g.year = ? AND g.status <> 'revoked'`
-	if r.ByLevel, err = s.tally(ctx, `SELECT g.level, COUNT(*), SUM(g.amount)`+grants+` GROUP BY g.level ORDER BY g.level`, lo, hi, year); err != nil {
-		return nil, err
+	r.ByLevel, r.ByCause, r.Granted = splitTally(parts)
+	statuses := `SELECT a.status, COUNT(*), COALESCE(SUM(a.granted), 0) FROM relief_applications a
+		WHERE a.org_path >= ? AND a.org_path < ? AND a.year = ? GROUP BY a.status ORDER BY a.status`
+	args := []any{lo, hi, year}
+	if len(review.PathIDs(a.OrgPath)) == 1 { // the whole city: by its id, from the year index
+		statuses = `SELECT a.status, COUNT(*), COALESCE(SUM(a.granted), 0) FROM relief_applications a
+			WHERE a.city_id = ? AND a.year = ? GROUP BY a.status ORDER BY a.status`
+		args = []any{cityOf(a.OrgPath), year}
 	}
-	if r.ByCause, err = s.tally(ctx, `SELECT g.cause, COUNT(*), SUM(g.amount)`+grants+` GROUP BY g.cause ORDER BY g.cause`, lo, hi, year); err != nil {
+	if r.ByStatus, err = s.tally(ctx, statuses, args...); err != nil {
 		return nil, err
 	}
 	if p, perr := s.ProgrammeFor(ctx, cityOf(a.OrgPath), year); perr == nil {
@@ -87,6 +92,32 @@ func (s *Store) Report(ctx context.Context, year int) (*YearReport, error) {
 		}
 	}
 	return r, nil
+}
+
+// splitTally folds level/cause rows into the two breakdowns and the total.
+func splitTally(parts []Tally) (byLevel, byCause []Tally, total int64) {
+	add := func(list []Tally, key string, t Tally) []Tally {
+		for i := range list {
+			if list[i].Key == key {
+				list[i].N += t.N
+				list[i].Amount += t.Amount
+				return list
+			}
+		}
+		return append(list, Tally{Key: key, N: t.N, Amount: t.Amount})
+	}
+	for _, t := range parts {
+		level, cause, _ := strings.Cut(t.Key, "/")
+		byLevel, byCause = add(byLevel, level, t), add(byCause, cause, t)
+		total += t.Amount
+	}
+	sort.Slice(byLevel, func(i, j int) bool { return rankLevel(byLevel[i].Key) < rankLevel(byLevel[j].Key) })
+	sort.Slice(byCause, func(i, j int) bool { return byCause[i].Key < byCause[j].Key })
+	return byLevel, byCause, total
+}
+
+func rankLevel(l string) int {
+	return map[string]int{"grassroots": 1, "district": 2, "industry": 2, "city": 3}[l]
 }
 
 func (s *Store) tally(ctx context.Context, q string, args ...any) ([]Tally, error) {

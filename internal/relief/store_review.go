@@ -99,8 +99,9 @@ func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p 
 	if len(app.Causes) > 0 {
 		cause = app.Causes[0]
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO relief_grants (city_id, application_id, fund_id, org_id, level, worker_id, year, cause, amount, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, app.CityID, app.ID, fundID, st.OrgID, st.Level, app.WorkerID, app.Year, cause, amount, now)
+	_, err = tx.Exec(ctx, `INSERT INTO relief_grants (city_id, application_id, fund_id, org_id, level, worker_id, app_path, year, cause,
+		amount, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, app.CityID, app.ID, fundID, st.OrgID, st.Level, app.WorkerID,
+		app.OrgPath, app.Year, cause, amount, now)
 	if err != nil {
 		return fmt.Errorf("relief: grant: %w", err)
 	}

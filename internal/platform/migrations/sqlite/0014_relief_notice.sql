@@ -4,7 +4,7 @@
 -- An approved application is on notice until notice_until (a 'YYYY-MM-DD' day in
 -- Asia/Shanghai); an open objection halts its payment until staff record a finding.
 ALTER TABLE relief_applications ADD COLUMN notice_until TEXT NOT NULL DEFAULT '';
-CREATE INDEX relief_applications_notice ON relief_applications (status, notice_until);
+CREATE INDEX relief_applications_notice ON relief_applications (notice_until, status);
 
 CREATE TABLE relief_objections (
     id INTEGER PRIMARY KEY,
