@@ -35,6 +35,8 @@ func init() {
 		accessRow{"GET /portal/relief/attachment", "", ""},
 		accessRow{"GET /relief/notices", "", ""}, accessRow{"GET /portal/relief/objection", "", ""},
 		accessRow{"POST /portal/relief/objection", "", ""},
+		accessRow{"GET /console/relief/notices", "", ""},
+		accessRow{"POST /console/relief/notices/objection", "", ""},
 		accessRow{"GET /console/relief/objections", "relief.view", ""},
 		accessRow{"POST /console/relief/objections/{id}/resolve", "relief.review", "relief_objection"},
 		accessRow{"GET /console/relief/batches", "relief.view", ""},

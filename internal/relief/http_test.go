@@ -276,6 +276,11 @@ func TestHTTP_NoticeObjectionAndPayment(t *testing.T) {
 		if r := neighbour.PostForm("/portal/relief/objection", url.Values{"id": {strconv.FormatInt(id, 10)}, "body": {"该户有经营性收入未申报"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("objection: %d\n%s", r.Status, r.Body)
 		}
+		staff := env.Staff(t, "taijiang.clerk")
+		staff.Get("/console/relief/notices")
+		if r := staff.PostForm("/console/relief/notices/objection", url.Values{"id": {strconv.FormatInt(id, 10)}, "body": {"同一户已在台江区获助"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("staff objection: %d\n%s", r.Status, r.Body)
+		}
 		env.Clock.Advance(8 * 24 * 3600e9)
 		district := env.Staff(t, "gulou.clerk")
 		if b := district.Get("/console/relief/batches"); !strings.Contains(b.Body, "本级待发放 0 笔") {
@@ -286,8 +291,10 @@ func TestHTTP_NoticeObjectionAndPayment(t *testing.T) {
 		if m == nil || !strings.Contains(objs.Body, "该户有经营性收入未申报") {
 			t.Fatalf("objection not listed")
 		}
-		if r := district.PostForm("/console/relief/objections/"+m[1]+"/resolve", url.Values{"outcome": {"dismiss"}, "finding": {"经入户核实，无经营性收入"}}); r.Status != http.StatusSeeOther {
-			t.Fatalf("resolve: %d", r.Status)
+		for _, id := range regexp.MustCompile(`/console/relief/objections/(\d+)/resolve`).FindAllStringSubmatch(objs.Body, -1) {
+			if r := district.PostForm("/console/relief/objections/"+id[1]+"/resolve", url.Values{"outcome": {"dismiss"}, "finding": {"经入户核实，情况属实"}}); r.Status != http.StatusSeeOther {
+				t.Fatalf("resolve: %d", r.Status)
+			}
 		}
 		if r := district.PostForm("/console/relief/batches", url.Values{}); r.Status != http.StatusSeeOther {
 			t.Fatalf("batch: %d\n%s", r.Status, r.Body)

@@ -202,6 +202,7 @@ var Messages = map[string][2]string{
 	"relief.notice.lead":                   {"以下救助正在公示。如有异议，请登录后在公示期内提出，工会将核实处理。", "These grants are on public notice. If you object, sign in and say so before the notice ends; the union will look into it."},
 	"relief.notice.until":                  {"公示截止", "Notice ends"},
 	"relief.notice.object":                 {"提出异议", "Object"},
+	"relief.notice.public_link":            {"公开公示页", "The public page"},
 	"relief.notice.none":                   {"目前没有正在公示的救助", "No grants on notice now"},
 	"relief.objection.title":               {"对公示提出异议", "Object to a grant on notice"},
 	"relief.objection.lead":                {"请写明您了解的情况，工会核实期间暂停发放。", "Say what you know; payment waits while the union checks."},
