@@ -75,24 +75,16 @@ type caps struct {
 
 func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p caps, st review.Step, amount int64, now time.Time) error {
 	var grantedApp, grantedHousehold int64
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE application_id = ? AND status <> 'revoked'`, app.ID).Scan(&grantedApp); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN application_id = ? THEN amount ELSE 0 END), 0), COALESCE(SUM(amount), 0)
+		FROM relief_grants WHERE worker_id = ? AND year = ? AND status <> 'revoked'`, app.ID, app.WorkerID, app.Year).
+		Scan(&grantedApp, &grantedHousehold); err != nil {
 		return fmt.Errorf("relief: granted: %w", err)
-	}
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE worker_id = ? AND year = ? AND status <> 'revoked'`,
-		app.WorkerID, app.Year).Scan(&grantedHousehold); err != nil {
-		return fmt.Errorf("relief: household granted: %w", err)
 	}
 	if ok, breaks := Caps(p.application, p.household, grantedApp, grantedHousehold).Allows(amount); !ok {
 		return platform.Invalid().Field("amount", "relief.err.cap_"+breaks)
 	}
-	fundID, _, err := fundAt(ctx, tx, app.ProgrammeID, st.OrgID)
+	fundID, err := commitFundOf(ctx, tx, app.ProgrammeID, st.OrgID, amount)
 	if err != nil {
-		return fmt.Errorf("relief: fund: %w", err)
-	}
-	if fundID == 0 {
-		return platform.Invalid().Field("amount", "relief.err.no_fund")
-	}
-	if err := commitFund(ctx, tx, fundID, amount); err != nil {
 		return err
 	}
 	cause := ""
