@@ -28,8 +28,10 @@ deps:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/org/
 	$(GO) run ./cmd/zhijia bench
-	$(GO) test -run '^$$' -bench 'Import|SubtreeCounts' -benchtime 1x -timeout 30m ./internal/people/
+	$(GO) test -run '^$$' -bench 'Import|SubtreeCounts|ExportWorkers' -benchtime 1x -timeout 30m ./internal/people/
 	$(GO) test -run '^$$' -bench 'ReadXLSX$$|WriteXLSX' -benchtime 1x ./internal/sheet/
+	$(GO) test -run '^$$' -bench 'Circle100k' -benchtime 20000x ./internal/care/
+	$(GO) test -run '^$$' -bench 'CoverageIndex10k|DrawOrder100k' -benchtime 20x ./internal/care/
 
 lint:
 	$(GO) vet $(PKGS)
@@ -38,6 +40,7 @@ lint:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzValidateCreditCode -fuzztime 30s ./internal/org/
 	$(GO) test -run '^$$' -fuzz FuzzNormaliseMobile -fuzztime 30s ./internal/auth/
+	$(GO) test -run '^$$' -fuzz FuzzParsePoint -fuzztime 30s ./internal/care/
 
 clean:
 	rm -f zhijia

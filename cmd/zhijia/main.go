@@ -28,6 +28,7 @@ const usage = `zhijia — 职工之家 / Workers' Home
   audit verify    校验审计日志 check that no audit row was altered or removed
   keys rotate     更换加密密钥并重新加密个人信息 add a key, re-encrypt personal data (online)
   keys status     查看密钥与进度 list keys and values under older keys
+  lottery verify --seed HEX FILE  复核摇号 re-run a draw from its exported sign-ups
   bench           性能测试 measure the figures, as ratios against baselines
   version         显示版本 print the version
 
@@ -76,6 +77,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdBench(ctx, rest, stdout)
 	case "keys":
 		err = cmdKeys(ctx, rest, stdout, stderr)
+	case "lottery":
+		var ok bool
+		ok, err = cmdLottery(rest, stdout)
+		if err == nil && !ok {
+			return 1
+		}
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "zhijia", version)
 	case "help", "-h", "--help":

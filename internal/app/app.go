@@ -10,11 +10,14 @@ import (
 
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
+	"zhijia/internal/care"
 	"zhijia/internal/home"
+	"zhijia/internal/learning"
 	"zhijia/internal/membership"
 	"zhijia/internal/org"
 	"zhijia/internal/people"
 	"zhijia/internal/platform"
+	"zhijia/internal/points"
 	"zhijia/internal/relief"
 	"zhijia/internal/web"
 )
@@ -31,6 +34,9 @@ type App struct {
 	Membership *membership.Store
 	People     *people.Store
 	Relief     *relief.Store
+	Points     *points.Store
+	Learning   *learning.Store
+	Care       *care.Store
 	server     *web.Server
 	demo       []auth.DemoAccount
 }
@@ -65,6 +71,9 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Membership = membership.NewStore(db, clock)
 	a.People = people.NewStore(db, clock, keys)
 	a.Relief = relief.NewStore(db, clock, cfg.DataDir)
+	a.Points = points.NewStore(db, clock)
+	a.Learning = learning.NewStore(db, clock, keys.SigningKey())
+	a.Care = care.NewStore(db, clock, keys.SigningKey())
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
 		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
 	return a
@@ -88,6 +97,8 @@ func (a *App) Server() *web.Server {
 	audit.Mount(s, a.DB, a.Clock)
 	membership.Mount(s, a.Membership, a.Keys)
 	relief.Mount(s, a.Relief)
+	learning.Mount(s, a.Learning, a.Points)
+	care.Mount(s, a.Care)
 	mountAPI(s, a)
 	a.server = s
 	return s

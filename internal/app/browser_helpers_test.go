@@ -275,3 +275,16 @@ func currentCode(t *testing.T, env *apptest.Env, username string) string {
 	}
 	return code
 }
+
+// signInWorker signs a worker in on the portal with the demo SMS code shown on the page.
+func signInWorker(t *testing.T, ctx context.Context, env *apptest.Env, phone string) {
+	t.Helper()
+	env.Clock.Advance(61 * time.Second) // one SMS code a minute per phone
+	const phoneForm, loginForm = `form[action="/portal/login/code"]`, `form[action="/portal/login"]`
+	open(t, ctx, env, "/portal/login")
+	fill(t, ctx, phoneForm+` input[name=phone]`, phone)
+	press(t, ctx, phoneForm+` button[type=submit]`, true)
+	fill(t, ctx, loginForm+` input[name=code]`, textOf(t, ctx, "#demo-sms-code"))
+	press(t, ctx, loginForm+` button[type=submit]`, true)
+	wantPath(t, ctx, "/portal")
+}

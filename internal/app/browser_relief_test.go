@@ -13,19 +13,6 @@ import (
 	"zhijia/internal/platform/dbtest"
 )
 
-// signInWorker signs the demo worker in on the portal with the code shown on screen.
-func signInWorker(t *testing.T, ctx context.Context, env *apptest.Env, phone string) {
-	t.Helper()
-	env.Clock.Advance(61 * time.Second) // one SMS code a minute per phone
-	const phoneForm, loginForm = `form[action="/portal/login/code"]`, `form[action="/portal/login"]`
-	open(t, ctx, env, "/portal/login")
-	fill(t, ctx, phoneForm+` input[name=phone]`, phone)
-	press(t, ctx, phoneForm+` button[type=submit]`, true)
-	fill(t, ctx, loginForm+` input[name=code]`, textOf(t, ctx, "#demo-sms-code"))
-	press(t, ctx, loginForm+` button[type=submit]`, true)
-	wantPath(t, ctx, "/portal")
-}
-
 // tap scrolls the element to the middle of the phone's screen (clear of the
 // fixed tab bar) and taps it.
 func tap(t *testing.T, ctx context.Context, sel string) {

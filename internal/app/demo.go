@@ -6,6 +6,8 @@ import (
 
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
+	"zhijia/internal/care"
+	"zhijia/internal/learning"
 	"zhijia/internal/org"
 	"zhijia/internal/people"
 	"zhijia/internal/platform"
@@ -50,6 +52,12 @@ func (a *App) SeedDemo(ctx context.Context, grassroots int) (*DemoInfo, error) {
 		return nil, err
 	}
 	if err := a.seedDemoRelief(ctx, tree); err != nil {
+		return nil, err
+	}
+	if err := learning.SeedDemo(ctx, a.DB, a.Clock, tree.City); err != nil {
+		return nil, err
+	}
+	if err := care.SeedDemo(ctx, a.DB, a.Clock, tree.City, tree.Districts); err != nil {
 		return nil, err
 	}
 	a.demo = accounts

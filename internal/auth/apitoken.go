@@ -127,18 +127,27 @@ func (s *Store) AuthenticateToken(ctx context.Context, plain string) (*platform.
 		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
 			AND ac.status = 'active'`, hashToken(plain), now).Scan(&id, &lastUsed,
 		&a.AccountID, &a.Name, &a.Role, &a.OrgID, &a.OrgName, &a.OrgPath, &a.Locale)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errTokenInvalid()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("auth: authenticate token: %w", err)
-	}
-	if !lastUsed.Valid || now.Sub(lastUsed.Time) > touchAfter {
-		if _, err := s.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now, id); err != nil {
-			return nil, fmt.Errorf("auth: touch token: %w", err)
-		}
+	if err := s.tokenFound(ctx, err, "api_tokens", id, lastUsed, now); err != nil {
+		return nil, err
 	}
 	return a, nil
+}
+
+// tokenFound turns a token lookup's error into the answer, and on success notes
+// the token's use (at most once a minute).
+func (s *Store) tokenFound(ctx context.Context, err error, table string, id int64, lastUsed sql.NullTime, now time.Time) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return errTokenInvalid()
+	}
+	if err != nil {
+		return fmt.Errorf("auth: authenticate token: %w", err)
+	}
+	if !lastUsed.Valid || now.Sub(lastUsed.Time) > touchAfter {
+		if _, err := s.db.Exec(ctx, `UPDATE `+table+` SET last_used_at = ? WHERE id = ?`, now, id); err != nil {
+			return fmt.Errorf("auth: touch token: %w", err)
+		}
+	}
+	return nil
 }
 
 // RevokeAPIToken stops a token working at once: its owner's or, as a security

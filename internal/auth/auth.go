@@ -48,6 +48,10 @@ const (
 	PermReliefApply  Perm = "relief.apply"  // apply for a worker's household, answer a return
 	PermReliefReview Perm = "relief.review" // decide a review step of one's own org, granting from its fund
 	PermReliefSetup  Perm = "relief.setup"  // programme year, funds, 低保 and joined unions
+	PermLearningView Perm = "learning.view" // question bank, events, ledgers of the subtree
+	PermLearningEdit Perm = "learning.edit" // edit them
+	PermCareView     Perm = "care.view"     // stations, visits, coverage
+	PermCareEdit     Perm = "care.edit"     // register stations, closures, reply to feedback
 )
 
 // Actor kinds as platform.Actor.Kind spells them.
@@ -84,15 +88,15 @@ func (r Role) Label() string { return "auth.role." + string(r) }
 func RolePerms(r Role) []Perm {
 	switch r {
 	case RoleAdmin:
-		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermReliefView, PermReliefSetup}
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermReliefView, PermReliefSetup, PermLearningView, PermLearningEdit, PermCareView, PermCareEdit}
 	case RoleClerk:
-		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermReliefView, PermReliefApply, PermReliefReview, PermReliefSetup}
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermReliefView, PermReliefApply, PermReliefReview, PermReliefSetup, PermLearningView, PermLearningEdit, PermCareView, PermCareEdit}
 	case RoleSecurity:
 		return []Perm{PermOrgView, PermAccountView, PermAccountEdit}
 	case RoleAuditor:
 		return []Perm{PermOrgView, PermAuditView, PermAuditExport}
 	case RoleReviewer:
-		return []Perm{PermOrgView, PermReliefView, PermReliefReview}
+		return []Perm{PermOrgView, PermReliefView, PermReliefReview, PermCareView}
 	}
 	return nil // expert: a home page only
 }

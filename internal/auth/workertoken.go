@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -66,16 +65,8 @@ func (s *Store) authenticateWorkerToken(ctx context.Context, plain string) (*pla
 		FROM worker_tokens t JOIN workers w ON w.id = t.worker_id JOIN orgs o ON o.id = w.org_id
 		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?`, hashToken(plain), now).
 		Scan(&id, &lastUsed, &a.WorkerID, &a.Name, &a.OrgID, &a.OrgName, &a.OrgPath, &a.Locale)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errTokenInvalid()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("auth: authenticate worker token: %w", err)
-	}
-	if !lastUsed.Valid || now.Sub(lastUsed.Time) > touchAfter {
-		if _, err := s.db.Exec(ctx, `UPDATE worker_tokens SET last_used_at = ? WHERE id = ?`, now, id); err != nil {
-			return nil, fmt.Errorf("auth: touch worker token: %w", err)
-		}
+	if err := s.tokenFound(ctx, err, "worker_tokens", id, lastUsed, now); err != nil {
+		return nil, err
 	}
 	return a, nil
 }

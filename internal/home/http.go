@@ -27,14 +27,12 @@ func Mount(s *web.Server, orgs *org.Store, registry *people.Store) {
 	s.Catalog.Add(Messages)
 	s.AddPages("home", templates, "templates")
 	s.Sample("home/console/index", consoleView{})
-	for _, p := range []string{"index", "services", "learning", "me"} {
+	for _, p := range []string{"index", "me"} {
 		s.Sample("home/portal/"+p, &platform.Actor{})
 	}
 	s.Public("GET /{$}", h.root)
 	s.Console("GET /console", "", h.console)
 	s.Portal("GET /portal", h.portal)
-	s.Portal("GET /portal/services", h.tab("home/portal/services", "tab.services"))
-	s.Portal("GET /portal/learning", h.tab("home/portal/learning", "tab.learning"))
 	s.Portal("GET /portal/me", h.tab("home/portal/me", "tab.me"))
 }
 

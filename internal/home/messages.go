@@ -22,7 +22,6 @@ var Messages = map[string][2]string{
 	"home.portal_hello":    {"%s，您好", "Hello, %s"},
 	"home.portal_lead":     {"工会就在身边，有困难找工会。", "Your union is close by; come to us when you need help."},
 	"home.services_soon":   {"各项服务将陆续在这里上线：困难帮扶、驿站查找、活动报名等。", "Services will appear here as they open: hardship relief, stations nearby, activity sign-up and more."},
-	"home.learning_soon":   {"每日答题、五月风讲堂和积分商城将在这里上线。", "The daily quiz, May Wind lectures and the points mall will open here."},
 	"home.me_phone":        {"手机号", "Phone"},
 	"home.me_union":        {"所在工会", "Union"},
 	"home.me_membership":   {"我的会籍", "My membership"},

@@ -3,14 +3,12 @@ package people
 import (
 	"context"
 	"embed"
-	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
-	"zhijia/internal/audit"
 	"zhijia/internal/platform"
 	"zhijia/internal/web"
 )
@@ -93,16 +91,16 @@ func (h *Handlers) list(c *web.Ctx) error {
 	if !h.narrow(c, q, &f) {
 		f.Under = "/none/" // an org outside the scope: nothing
 	}
-	rows, total, err := h.store.FindWorkers(ctx, f)
-	if err != nil {
-		return err
-	}
 	groups, err := h.store.Groups(ctx)
 	if err != nil {
 		return err
 	}
 	if q.Export {
-		return h.export(c, rows, total, groups)
+		return h.export(c, f, groups)
+	}
+	rows, total, err := h.store.FindWorkers(ctx, f)
+	if err != nil {
+		return err
 	}
 	v := &listView{Rows: rows, Q: q, P: q.Pager("/console/workers", total), Groups: groups,
 		GroupNames: groupNames(c, groups), ModelLevels: ModelLevels(), CanEdit: can(c, "people.edit")}
@@ -178,33 +176,6 @@ func groupNames(c *web.Ctx, groups []Group) map[string]string {
 }
 
 // export writes the list, masked, and audits it in its own transaction first.
-func (h *Handlers) export(c *web.Ctx, rows []Worker, total int, groups []Group) error {
-	err := audit.RecordTx(c.R.Context(), h.db, h.clock.Now(), audit.Entry{Action: "people.export", EntityType: "worker",
-		Summary: fmt.Sprintf("导出职工名单（已脱敏）%d 条 filter=%s", total, auditQuery(c.R.URL.Query()))})
-	if err != nil {
-		return err
-	}
-	names := groupNames(c, groups)
-	head := []string{c.T("people.field.name"), c.T("people.field.id_number"), c.T("people.field.gender"),
-		c.T("people.field.birth"), c.T("people.field.phone"), c.T("people.field.org"), c.T("people.field.employer"),
-		c.T("people.field.post"), c.T("people.field.member_status"), c.T("people.field.joined_on"),
-		c.T("people.field.model_level"), c.T("people.field.craftsman"), c.T("people.field.group_code")}
-	out := make([][]any, 0, len(rows))
-	for _, w := range rows {
-		gender := ""
-		if w.Gender != "" {
-			gender = c.T(w.Gender.LabelKey())
-		}
-		model := ""
-		if w.ModelLevel != ModelNone {
-			model = c.T(w.ModelLevel.LabelKey())
-		}
-		out = append(out, []any{MaskName(w.Name), w.IDMasked, gender, w.Birth, w.PhoneMasked, w.OrgName, w.Employer,
-			w.Post, c.T("people.status." + string(w.MemberStatus)), w.JoinedOn, model, w.Craftsman, names[w.GroupCode]})
-	}
-	return c.ExportXLSX(c.T("people.list.title"), head, out)
-}
-
 // auditQuery is the list's filter for the audit log with the search text
 // hidden: it may be an id number, a phone or a name.
 func auditQuery(v url.Values) string {

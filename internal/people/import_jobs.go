@@ -79,14 +79,16 @@ func (ih *importHandlers) runJob(ctx context.Context, id int64, rd *savedReader,
 			report = string(b)
 		}
 	}
-	ih.mu.Lock()
-	delete(ih.live, id)
-	ih.mu.Unlock()
+	// The row says how it ended before the job leaves the live map: a poll in
+	// between must not take a running row without a live job for an interrupted one.
 	_, err = ih.db.Exec(context.Background(), `UPDATE import_jobs SET status = ?, message = ?, report = ?, imported = ?,
 		refused = ?, done_rows = ?, finished_at = ? WHERE id = ?`, status, msg, report, imported, refused, imported+refused, ih.clock.Now(), id)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "people: finish import job %d: %v\n", id, err)
 	}
+	ih.mu.Lock()
+	delete(ih.live, id)
+	ih.mu.Unlock()
 }
 
 // fillReport reads the upload again for the cells of refused rows the import
@@ -114,6 +116,12 @@ func (ih *importHandlers) loadJob(c *web.Ctx) (*importJob, error) {
 		return nil, err
 	}
 	j := &importJob{ID: id}
+	// The live job is looked up before the row: a job finishes by writing its row
+	// and then leaving the map, so a running row without a live job is one the
+	// process lost, never one that just ended.
+	ih.mu.Lock()
+	p := ih.live[id]
+	ih.mu.Unlock()
 	var fin sql.NullTime
 	var acct int64
 	err = ih.db.QueryRow(c.R.Context(), `SELECT account_id, org_id, filename, mode, status, done_rows, imported, refused,
@@ -131,9 +139,6 @@ func (ih *importHandlers) loadJob(c *web.Ctx) (*importJob, error) {
 	}
 	j.Total = -1
 	if j.Status == "running" {
-		ih.mu.Lock()
-		p := ih.live[id]
-		ih.mu.Unlock()
 		if p == nil {
 			j.Status = "interrupted" // the process stopped; its transaction rolled back
 		} else {

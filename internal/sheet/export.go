@@ -8,16 +8,23 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// XLSXWriter streams rows into an .xlsx (excelize's StreamWriter keeps them in a
-// temporary file, not in memory), for exports of any size.
+// XLSXWriter streams rows into an .xlsx for exports of any size, never holding
+// the rows in memory: a plain workbook is written by plainSink; one with a
+// password by excelize (which keeps rows in a temporary file and can encrypt).
 type XLSXWriter struct {
 	w        io.Writer
-	f        *excelize.File
-	sw       *excelize.StreamWriter
-	row      int
+	headers  []string
+	widths   map[int]float64
 	password string
-	text     int // style id of text cells
-	date     int // style id of dates (yyyy-mm-dd)
+	sink     rowSink // started by the first row or Close
+	row      int
+}
+
+// rowSink is where an XLSXWriter's rows go.
+type rowSink interface {
+	add(values []any) error
+	finish(w io.Writer) error
+	abort()
 }
 
 // dateFormat is how exports show dates: the form people in China write.
@@ -28,8 +35,73 @@ const exportSheet = "Sheet1"
 
 // NewXLSXWriter starts a workbook whose first row is headers (bold, frozen).
 func NewXLSXWriter(w io.Writer, headers []string) (*XLSXWriter, error) {
+	return &XLSXWriter{w: w, headers: headers, widths: map[int]float64{}}, nil
+}
+
+// SetColWidth widens column col (1-based); call it before the first AddRow.
+func (x *XLSXWriter) SetColWidth(col int, width float64) { x.widths[col] = width }
+
+// SetPassword makes Close write an encrypted workbook that Excel and WPS open only
+// with the password (for full exports of personal data). Call it before AddRow.
+func (x *XLSXWriter) SetPassword(pw string) { x.password = pw }
+
+func (x *XLSXWriter) start() error {
+	if x.sink != nil {
+		return nil
+	}
+	var err error
+	if x.password == "" {
+		x.sink, err = newPlainSink(x.headers, x.widths)
+	} else {
+		x.sink, err = newExcelSink(x.headers, x.widths, x.password)
+	}
+	return err
+}
+
+// AddRow appends one row. Strings stay text in Excel (an id number is never turned
+// into a number); numbers are numbers and a time.Time is a date shown as yyyy-mm-dd.
+func (x *XLSXWriter) AddRow(values ...any) error {
+	if x.row+1 >= excelize.TotalRows {
+		return fmt.Errorf("sheet: more than %d rows do not fit in one sheet", excelize.TotalRows)
+	}
+	if err := x.start(); err != nil {
+		return err
+	}
+	x.row++
+	return x.sink.add(values)
+}
+
+// Rows counts the data rows added so far.
+func (x *XLSXWriter) Rows() int { return x.row }
+
+// Close finishes the workbook, writes it to w (encrypted if a password is set) and
+// removes the temporary files.
+func (x *XLSXWriter) Close() error {
+	if err := x.start(); err != nil {
+		return err
+	}
+	return x.sink.finish(x.w)
+}
+
+// Abort drops an unfinished workbook and its temporary files instead of Close.
+func (x *XLSXWriter) Abort() {
+	if x.sink != nil {
+		x.sink.abort()
+	}
+}
+
+// excelSink writes through excelize's stream writer: for encrypted workbooks.
+type excelSink struct {
+	f          *excelize.File
+	sw         *excelize.StreamWriter
+	row        int
+	password   string
+	text, date int // style ids
+}
+
+func newExcelSink(headers []string, widths map[int]float64, password string) (*excelSink, error) {
 	f := excelize.NewFile()
-	x := &XLSXWriter{w: w, f: f}
+	x := &excelSink{f: f, password: password}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 49})
 	if err == nil {
 		x.text, err = f.NewStyle(&excelize.Style{NumFmt: 49})
@@ -42,6 +114,11 @@ func NewXLSXWriter(w io.Writer, headers []string) (*XLSXWriter, error) {
 	}
 	if err == nil {
 		err = x.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	}
+	for col, wd := range widths {
+		if err == nil {
+			err = x.sw.SetColWidth(col, col, wd)
+		}
 	}
 	if err != nil {
 		f.Close()
@@ -59,21 +136,7 @@ func NewXLSXWriter(w io.Writer, headers []string) (*XLSXWriter, error) {
 	return x, nil
 }
 
-// SetColWidth widens column col (1-based); call it before the first AddRow.
-func (x *XLSXWriter) SetColWidth(col int, width float64) {
-	_ = x.sw.SetColWidth(col, col, width)
-}
-
-// SetPassword makes Close write an encrypted workbook that Excel and WPS open only
-// with the password (for full exports of personal data).
-func (x *XLSXWriter) SetPassword(pw string) { x.password = pw }
-
-// AddRow appends one row. Strings stay text in Excel (an id number is never turned
-// into a number); numbers are numbers and a time.Time is a date shown as yyyy-mm-dd.
-func (x *XLSXWriter) AddRow(values ...any) error {
-	if x.row >= excelize.TotalRows {
-		return fmt.Errorf("sheet: more than %d rows do not fit in one sheet", excelize.TotalRows)
-	}
+func (x *excelSink) add(values []any) error {
 	cells := make([]any, len(values))
 	for i, v := range values {
 		switch v := v.(type) {
@@ -90,22 +153,15 @@ func (x *XLSXWriter) AddRow(values ...any) error {
 	return x.sw.SetRow(cell, cells)
 }
 
-// Rows counts the data rows added so far.
-func (x *XLSXWriter) Rows() int { return x.row - 1 }
-
-// Close finishes the workbook, writes it to w (encrypted if a password is set) and
-// removes the temporary files.
-func (x *XLSXWriter) Close() error {
+func (x *excelSink) finish(w io.Writer) error {
 	defer x.f.Close()
 	if err := x.sw.Flush(); err != nil {
 		return fmt.Errorf("sheet: flush rows: %w", err)
 	}
-	opts := excelize.Options{Password: x.password}
-	if err := x.f.Write(x.w, opts); err != nil {
+	if err := x.f.Write(w, excelize.Options{Password: x.password}); err != nil {
 		return fmt.Errorf("sheet: write workbook: %w", err)
 	}
 	return nil
 }
 
-// Abort drops an unfinished workbook and its temporary files instead of Close.
-func (x *XLSXWriter) Abort() { x.f.Close() }
+func (x *excelSink) abort() { x.f.Close() }

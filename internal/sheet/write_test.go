@@ -192,3 +192,67 @@ func TestXLSXWriter_EncryptedOpensOnlyWithPassword(t *testing.T) {
 	_, err = Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "x.xlsx", rosterSpec())
 	wantKey(t, err, "sheet.err.xls")
 }
+
+// TestXLSXWriter_PlainWorkbookKeepsTypesAndStyles: what the fast plain writer
+// produces opens in excelize (as Excel would) with the header bold and frozen,
+// id numbers as text cells in text format, numbers as numbers, dates as dates,
+// markup escaped, characters XML forbids dropped, widths kept; and our own
+// reader reads it back.
+func TestXLSXWriter_PlainWorkbookKeepsTypesAndStyles(t *testing.T) {
+	var buf bytes.Buffer
+	x, _ := NewXLSXWriter(&buf, []string{"姓名", "身份证号", "人数", "日期", "备注"})
+	x.SetColWidth(5, 40)
+	day := time.Date(2024, 3, 9, 0, 0, 0, 0, time.UTC)
+	if err := x.AddRow("张三", "350102199001011234", 42, day, "A&B <c> \x01ok"); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.AddRow("李四", "", int64(7), nil, 1.5); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSXBytes(t, buf.Bytes())
+	rows, err := f.GetRows(exportSheet)
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("rows %v %v", rows, err)
+	}
+	if got := strings.Join(rows[1], "|"); got != "张三|350102199001011234|42|2024-03-09|A&B <c> ok" {
+		t.Errorf("row 2 reads %q", got)
+	}
+	if got := strings.Join(rows[2], "|"); got != "李四||7||1.5" {
+		t.Errorf("row 3 reads %q", got)
+	}
+	for cell, want := range map[string]excelize.CellType{"B2": excelize.CellTypeInlineString, "C2": excelize.CellTypeUnset, "D2": excelize.CellTypeUnset} {
+		if typ, _ := f.GetCellType(exportSheet, cell); typ != want {
+			t.Errorf("%s type %v, want %v", cell, typ, want)
+		}
+	}
+	if v, _ := f.GetCellValue(exportSheet, "D2", excelize.Options{RawCellValue: true}); v != "45360" {
+		t.Errorf("D2 raw %q, want the Excel serial of 2024-03-09 (45360)", v)
+	}
+	idStyle, _ := f.GetCellStyle(exportSheet, "B2")
+	if st, _ := f.GetStyle(idStyle); st == nil || st.NumFmt != 49 {
+		t.Errorf("id cell style %+v, want text format 49", st)
+	}
+	headStyle, _ := f.GetCellStyle(exportSheet, "A1")
+	if st, _ := f.GetStyle(headStyle); st == nil || st.Font == nil || !st.Font.Bold {
+		t.Errorf("header style %+v, want bold", st)
+	}
+	if panes, _ := f.GetPanes(exportSheet); !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("panes %+v, want the header frozen", panes)
+	}
+	if w, _ := f.GetColWidth(exportSheet, "E"); w != 40 {
+		t.Errorf("column E width %v, want 40", w)
+	}
+	spec := Spec{Columns: []Column{{Key: "name", Header: "姓名"}, {Key: "id", Header: "身份证号", Text: true}}}
+	rd, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "export.xlsx", spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	row, err := rd.Next()
+	if err != nil || row.Values["id"] != "350102199001011234" || row.Values["name"] != "张三" {
+		t.Fatalf("our reader: %+v %v", row, err)
+	}
+}
