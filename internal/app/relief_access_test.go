@@ -35,6 +35,8 @@ func init() {
 		accessRow{"GET /portal/relief/attachment", "", ""},
 		accessRow{"GET /relief/notices", "", ""}, accessRow{"GET /portal/relief/objection", "", ""},
 		accessRow{"POST /portal/relief/objection", "", ""},
+		accessRow{"GET /console/relief/notices", "", ""},
+		accessRow{"POST /console/relief/notices/objection", "", ""},
 		accessRow{"GET /console/relief/objections", "relief.view", ""},
 		accessRow{"POST /console/relief/objections/{id}/resolve", "relief.review", "relief_objection"},
 		accessRow{"GET /console/relief/batches", "relief.view", ""},
@@ -42,6 +44,12 @@ func init() {
 		accessRow{"GET /console/relief/batches/{id}", "relief.view", "relief_batch"},
 		accessRow{"GET /console/relief/batches/{id}/export", "relief.setup", "relief_batch"},
 		accessRow{"POST /console/relief/batches/{id}/paid", "relief.setup", "relief_batch"},
+		accessRow{"GET /console/relief/archive", "relief.view", ""},
+		accessRow{"GET /console/relief/archive/{id}", "relief.view", "relief_archive"},
+		accessRow{"POST /console/relief/archive/{id}/review", "relief.apply", "relief_archive"},
+		accessRow{"POST /console/relief/archive/{id}/exit", "relief.review", "relief_archive"},
+		accessRow{"POST /console/relief/archive/{id}/reopen", "relief.apply", "relief_archive"},
+		accessRow{"GET /console/relief/report", "relief.view", ""},
 		// a worker's own client (bearer token): the portal's relief actions
 		accessRow{"GET /api/v1/my/relief/household", "", ""}, accessRow{"GET /api/v1/my/relief/applications", "", ""},
 		accessRow{"POST /api/v1/my/relief/applications", "", ""}, accessRow{"GET /api/v1/my/relief/applications/{id}", "", ""},
@@ -61,6 +69,11 @@ func init() {
 		apps, _ := reliefTargets(t, env)
 		return reliefRows(t, env, apps, `INSERT INTO relief_objections (city_id, application_id, org_path, raised_by_kind, raised_by_id,
 			body, raised_at) SELECT city_id, id, org_path, 'worker', worker_id, '矩阵异议', ? FROM relief_applications WHERE id = ? RETURNING id`)
+	}
+	matrixTargets["relief_archive"] = func(t *testing.T, env *apptest.Env) map[string]int64 {
+		apps, _ := reliefTargets(t, env)
+		return reliefRows(t, env, apps, `INSERT INTO relief_archive (city_id, worker_id, org_id, org_path, opened_at, updated_at)
+			SELECT city_id, worker_id, org_id, org_path, ?, submitted_at FROM relief_applications WHERE id = ? RETURNING id`)
 	}
 	matrixTargets["relief_batch"] = func(t *testing.T, env *apptest.Env) map[string]int64 {
 		apps, _ := reliefTargets(t, env)

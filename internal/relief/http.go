@@ -58,6 +58,7 @@ func Mount(s *web.Server, store *Store) {
 	s.Portal("GET /portal/relief/attachment", h.portalAttachment)
 	h.mountNotice(s)
 	h.mountAPI(s)
+	h.mountArchive(s)
 }
 
 // money gives every view the yuan formatter templates use.

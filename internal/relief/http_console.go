@@ -32,6 +32,7 @@ type listView struct {
 	Categories []Category
 	Steps      []string
 	Path       string
+	ArchiveDue int // inbox: archive files in the actor's subtree due for review
 }
 
 func (h *Handlers) applications(c *web.Ctx) error {
@@ -98,6 +99,9 @@ func (h *Handlers) inbox(c *web.Ctx) error {
 	}
 	q := c.ParseList()
 	v := &listView{Inbox: true, Rows: rows, Q: q, Path: "/console/relief/inbox"}
+	if _, v.ArchiveDue, err = h.store.FindArchive(c.R.Context(), ArchiveFilter{Due: true, Limit: 1}); err != nil {
+		return err
+	}
 	return h.renderList(c, v, "relief.menu.inbox")
 }
 

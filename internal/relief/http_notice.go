@@ -10,7 +10,7 @@ import (
 // mountNotice adds public notice, objections and payment batches.
 func (h *Handlers) mountNotice(s *web.Server) {
 	for page, zero := range map[string]any{"auth/notices": &noticeView{}, "portal/objection": &objectionView{},
-		"console/objections": &objectionsView{}, "console/batches": &batchesView{}, "console/batch": &batchView{}} {
+		"console/objections": &objectionsView{}, "console/notices": &noticeView{}, "console/batches": &batchesView{}, "console/batch": &batchView{}} {
 		s.Sample("relief/"+page, zero)
 	}
 	s.AddMenu(
@@ -20,6 +20,8 @@ func (h *Handlers) mountNotice(s *web.Server) {
 	s.Public("GET /relief/notices", h.notices)
 	s.Portal("GET /portal/relief/objection", h.objectionForm)
 	s.Portal("POST /portal/relief/objection", h.raiseObjection)
+	s.Console("GET /console/relief/notices", "", h.consoleNotices)
+	s.Console("POST /console/relief/notices/objection", "", h.consoleObjection)
 	s.Console("GET /console/relief/objections", "relief.view", h.objections)
 	s.Console("POST /console/relief/objections/{id}/resolve", "relief.review", h.resolveObjection)
 	s.Console("GET /console/relief/batches", "relief.view", h.batches)
@@ -31,7 +33,11 @@ func (h *Handlers) mountNotice(s *web.Server) {
 
 type noticeView struct {
 	money
-	Rows []Notice
+	Rows     []Notice
+	Alert    string
+	Errors   map[string]string
+	FailedID int64
+	Body     string
 }
 
 func (h *Handlers) notices(c *web.Ctx) error {
@@ -40,6 +46,38 @@ func (h *Handlers) notices(c *web.Ctx) error {
 		return err
 	}
 	return c.RenderPage(http.StatusOK, "relief/auth/notices", &web.Page{Title: c.T("relief.notice.title"), Data: &noticeView{Rows: rows}})
+}
+
+// consoleNotices lists the grants on notice for staff, any of whom may object.
+func (h *Handlers) consoleNotices(c *web.Ctx) error {
+	return h.renderConsoleNotices(c, http.StatusOK, &noticeView{})
+}
+
+func (h *Handlers) renderConsoleNotices(c *web.Ctx, status int, v *noticeView) error {
+	rows, err := h.store.PublicNotices(c.R.Context(), 500)
+	if err != nil {
+		return err
+	}
+	v.Rows = rows
+	title := c.T("relief.notice.title")
+	return c.RenderPage(status, "relief/console/notices", &web.Page{Title: title,
+		Crumbs: []web.Crumb{{Label: c.T("relief.menu_group")}, {Label: title}}, Data: v})
+}
+
+func (h *Handlers) consoleObjection(c *web.Ctx) error {
+	id, err := requireID(c)
+	body := c.R.PostFormValue("body")
+	if err == nil {
+		_, err = h.store.RaiseObjection(c.R.Context(), id, body)
+	}
+	if err == nil {
+		return c.Redirect("/console/relief/notices", "relief.flash.objection")
+	}
+	status, alert, fields, ok := refusal(c, err)
+	if !ok {
+		return err
+	}
+	return h.renderConsoleNotices(c, status, &noticeView{Alert: alert, Errors: fields, FailedID: id, Body: body})
 }
 
 type objectionView struct {

@@ -2,6 +2,7 @@ package relief_test
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/png"
 	"mime/multipart"
@@ -275,6 +276,11 @@ func TestHTTP_NoticeObjectionAndPayment(t *testing.T) {
 		if r := neighbour.PostForm("/portal/relief/objection", url.Values{"id": {strconv.FormatInt(id, 10)}, "body": {"该户有经营性收入未申报"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("objection: %d\n%s", r.Status, r.Body)
 		}
+		staff := env.Staff(t, "taijiang.clerk")
+		staff.Get("/console/relief/notices")
+		if r := staff.PostForm("/console/relief/notices/objection", url.Values{"id": {strconv.FormatInt(id, 10)}, "body": {"同一户已在台江区获助"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("staff objection: %d\n%s", r.Status, r.Body)
+		}
 		env.Clock.Advance(8 * 24 * 3600e9)
 		district := env.Staff(t, "gulou.clerk")
 		if b := district.Get("/console/relief/batches"); !strings.Contains(b.Body, "本级待发放 0 笔") {
@@ -285,8 +291,10 @@ func TestHTTP_NoticeObjectionAndPayment(t *testing.T) {
 		if m == nil || !strings.Contains(objs.Body, "该户有经营性收入未申报") {
 			t.Fatalf("objection not listed")
 		}
-		if r := district.PostForm("/console/relief/objections/"+m[1]+"/resolve", url.Values{"outcome": {"dismiss"}, "finding": {"经入户核实，无经营性收入"}}); r.Status != http.StatusSeeOther {
-			t.Fatalf("resolve: %d", r.Status)
+		for _, id := range regexp.MustCompile(`/console/relief/objections/(\d+)/resolve`).FindAllStringSubmatch(objs.Body, -1) {
+			if r := district.PostForm("/console/relief/objections/"+id[1]+"/resolve", url.Values{"outcome": {"dismiss"}, "finding": {"经入户核实，情况属实"}}); r.Status != http.StatusSeeOther {
+				t.Fatalf("resolve: %d", r.Status)
+			}
 		}
 		if r := district.PostForm("/console/relief/batches", url.Values{}); r.Status != http.StatusSeeOther {
 			t.Fatalf("batch: %d\n%s", r.Status, r.Body)
@@ -312,6 +320,59 @@ func TestHTTP_NoticeObjectionAndPayment(t *testing.T) {
 		mine := worker.Get("/portal/relief/application?id=" + strconv.FormatInt(id, 10))
 		if !strings.Contains(mine.Body, "已发放") || !strings.Contains(mine.Body, "待发放") {
 			t.Errorf("worker does not see the district's part paid and the city's to pay")
+		}
+	})
+}
+
+func TestHTTP_ArchiveAndYearReport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		env := apptest.New(t, db)
+		worker := env.Worker(t, "13900000001")
+		worker.Get("/portal/relief/apply")
+		approveAll(t, env, submitted(t, worker.PostForm("/portal/relief/apply", applyForm("r1"))))
+		district := env.Staff(t, "gulou.clerk")
+		list := district.Get("/console/relief/archive")
+		m := regexp.MustCompile(`/console/relief/archive/(\d+)"`).FindStringSubmatch(list.Body)
+		if m == nil || !strings.Contains(list.Body, "陈*明") {
+			t.Fatalf("archive list lacks the household:\n%s", list.Body)
+		}
+		path := "/console/relief/archive/" + m[1]
+		page := district.Get(path)
+		r := district.PostForm(path+"/review", url.Values{"version": {version(t, page.Body)}, "month": {"2026/01"}, "per_capita": {"1500"}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "请按 2026-01 的格式填写月份") || !strings.Contains(r.Body, `value="1500"`) {
+			t.Fatalf("bad month: %d", r.Status)
+		}
+		if r := district.PostForm(path+"/review", url.Values{"version": {version(t, page.Body)}, "month": {"2026-01"}, "per_capita": {"1500"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("review: %d\n%s", r.Status, r.Body)
+		}
+		if r := env.Staff(t, "taijiang.clerk").Get(path); r.Status != http.StatusNotFound {
+			t.Errorf("sibling reaches the file: %d", r.Status)
+		}
+		page = district.Get(path)
+		if r := district.PostForm(path+"/exit", url.Values{"version": {version(t, page.Body)}, "reason": {"家庭收入稳定"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("exit: %d\n%s", r.Status, r.Body)
+		}
+		city := env.Staff(t, "city.clerk")
+		report := city.Get("/console/relief/report")
+		if report.Status != http.StatusOK || !strings.Contains(report.Body, "本年解困脱困") || !strings.Contains(report.Body, "8,000.00") {
+			t.Fatalf("report: %d", report.Status)
+		}
+		if x := city.Get("/console/relief/report?export=xlsx"); x.Status != http.StatusOK || !strings.Contains(x.Header.Get("Content-Type"), "spreadsheetml") {
+			t.Errorf("report export: %d", x.Status)
+		}
+		page = district.Get(path)
+		if r := district.PostForm(path+"/reopen", url.Values{"version": {version(t, page.Body)}, "reason": {"再次失业"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("reopen: %d\n%s", r.Status, r.Body)
+		}
+		reviewer := env.Staff(t, "gulou.reviewer")
+		if inbox := reviewer.Get("/console/relief/inbox"); strings.Contains(inbox.Body, "到期待复核") {
+			t.Errorf("inbox reminds of a file not yet due")
+		}
+		if _, err := db.Exec(context.Background(), `UPDATE relief_archive SET next_review_on = '2000-01-01'`); err != nil {
+			t.Fatal(err)
+		}
+		if inbox := reviewer.Get("/console/relief/inbox"); !strings.Contains(inbox.Body, "有 1 户困难职工档案到期待复核") {
+			t.Errorf("inbox does not remind of the file due for review")
 		}
 	})
 }

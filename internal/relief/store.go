@@ -268,18 +268,22 @@ func (s *Store) SetFund(ctx context.Context, year int, orgID, total int64) error
 	})
 }
 
-// commitFund takes amount from a fund inside the approving transaction: the
-// guarded update never lets committed pass total, whatever runs at once.
-func commitFund(ctx context.Context, tx *platform.Tx, fundID, amount int64) error {
-	res, err := tx.Exec(ctx, `UPDATE relief_funds SET committed = committed + ?, version = version + 1
-		WHERE id = ? AND committed + ? <= total`, amount, fundID, amount)
-	if err != nil {
-		return fmt.Errorf("relief: commit fund %d: %w", fundID, err)
+// commitFundOf commits amount from the fund of org for a programme in one
+// guarded update, telling apart a level without a fund from one without money.
+func commitFundOf(ctx context.Context, tx *platform.Tx, programmeID, orgID, amount int64) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `UPDATE relief_funds SET committed = committed + ?, version = version + 1
+		WHERE programme_id = ? AND org_id = ? AND committed + ? <= total RETURNING id`, amount, programmeID, orgID, amount).Scan(&id)
+	if err == nil {
+		return id, nil
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return platform.Invalid().Field("amount", "relief.err.fund_exhausted")
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("relief: commit fund: %w", err)
 	}
-	return nil
+	if id, _, err := fundAt(ctx, tx, programmeID, orgID); err != nil || id == 0 {
+		return 0, platform.Invalid().Field("amount", "relief.err.no_fund")
+	}
+	return 0, platform.Invalid().Field("amount", "relief.err.fund_exhausted")
 }
 
 // fundAt finds the fund of org for a programme, 0 when the level has none.

@@ -30,8 +30,16 @@ var Sorts = []string{"submitted", "requested", "due"}
 func (f Filter) where(a *platform.Actor, today string) (string, []any) {
 	lo, hi := platform.SubtreeRange(a.OrgPath)
 	var b strings.Builder
-	b.WriteString(` WHERE a.city_id = ? AND a.org_path >= ? AND a.org_path < ?`)
-	args := []any{cityOf(a.OrgPath), lo, hi}
+	var args []any
+	if len(review.PathIDs(a.OrgPath)) == 1 {
+		// The city's staff see the whole city: its id selects the same rows, and
+		// the city indexes keep them in list order.
+		b.WriteString(` WHERE a.city_id = ?`)
+		args = []any{cityOf(a.OrgPath)}
+	} else {
+		b.WriteString(` WHERE a.org_path >= ? AND a.org_path < ?`)
+		args = []any{lo, hi}
+	}
 	add := func(cond string, v ...any) { b.WriteString(" AND " + cond); args = append(args, v...) }
 	if slices.Contains(Statuses, f.Status) {
 		add(`a.status = ?`, f.Status)
@@ -86,7 +94,9 @@ func (s *Store) FindApplications(ctx context.Context, f Filter) ([]Application, 
 	if total == 0 {
 		return nil, 0, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+appColumns+appFrom+where+f.order()+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	// The page's ids come from the index alone; only its rows are joined.
+	rows, err := s.db.Query(ctx, `WITH page AS (SELECT a.id FROM relief_applications a`+where+f.order()+` LIMIT ? OFFSET ?)
+		SELECT `+appColumns+appFrom+` JOIN page ON page.id = a.id`+f.order(), append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("relief: find applications: %w", err)
 	}

@@ -25,6 +25,14 @@ func (f *fixture) approved(t *testing.T, idx string) *Application {
 	return got
 }
 
+// approveThrough approves an open application at all three levels, no money.
+func (f *fixture) approveThrough(t *testing.T, id int64) {
+	t.Helper()
+	for i, org := range []int64{f.tree.Gulou, f.gulou(), f.tree.City} {
+		must2(t)(f.decide(t, f.staff(t, int64(20+i), org), id, review.Decision{Action: review.Approve}))
+	}
+}
+
 func fund(t *testing.T, db *platform.DB, org int64) (committed, paid int64) {
 	t.Helper()
 	if err := db.QueryRow(context.Background(), `SELECT committed, paid FROM relief_funds WHERE org_id = ?`, org).Scan(&committed, &paid); err != nil {

@@ -37,62 +37,63 @@ func (s *Store) Decide(ctx context.Context, id, version int64, d review.Decision
 
 func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, version int64, d review.Decision) error {
 	now := s.now()
-	it, err := review.Load(ctx, tx, EntityType, app.ID, now)
-	if err != nil {
-		return err
+	if err := tx.QueryRow(ctx, `SELECT id FROM review_items WHERE entity_type = ? AND entity_id = ?`, EntityType, app.ID).Scan(&d.ItemID); err != nil {
+		return fmt.Errorf("relief: review item of %d: %w", app.ID, err)
 	}
-	d.ItemID, d.Version = it.ID, version
+	d.Version = version
 	out, err := review.Decide(ctx, tx, now, d)
 	if err != nil {
 		return err
 	}
+	var p caps
+	if err := tx.QueryRow(ctx, `SELECT cap_application, cap_household, notice_days FROM relief_programmes WHERE id = ?`,
+		app.ProgrammeID).Scan(&p.application, &p.household, &p.noticeDays); err != nil {
+		return fmt.Errorf("relief: programme %d: %w", app.ProgrammeID, err)
+	}
 	if d.Action == review.Approve && d.Amount > 0 {
-		if err := s.grant(ctx, tx, app, out.Step, d.Amount, now); err != nil {
+		if err := s.grant(ctx, tx, app, p, out.Step, d.Amount, now); err != nil {
 			return err
 		}
 	}
-	var noticeDays int
-	if err := tx.QueryRow(ctx, `SELECT notice_days FROM relief_programmes WHERE id = ?`, app.ProgrammeID).Scan(&noticeDays); err != nil {
-		return fmt.Errorf("relief: notice days: %w", err)
+	if err := syncApplication(ctx, tx, app.ID, out.Item, now, p.noticeDays); err != nil {
+		return err
 	}
-	return syncApplication(ctx, tx, app.ID, out.Item, now, noticeDays)
+	if out.Item.Status == review.Approved {
+		return fileArchive(ctx, tx, app.ID, now)
+	}
+	return nil
 }
 
 // grant commits amount from the deciding level's fund, within the caps. It runs
 // after review.Decide, whose guarded update holds the item: the application's
 // own sums cannot move under it.
-func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, st review.Step, amount int64, now time.Time) error {
-	p, err := s.programmeByID(ctx, tx, app.ProgrammeID)
-	if err != nil {
-		return err
-	}
+// caps is what an approval needs of its programme year.
+type caps struct {
+	application, household int64
+	noticeDays             int
+}
+
+func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p caps, st review.Step, amount int64, now time.Time) error {
 	var grantedApp, grantedHousehold int64
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE application_id = ? AND status <> 'revoked'`, app.ID).Scan(&grantedApp); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN application_id = ? THEN amount ELSE 0 END), 0), COALESCE(SUM(amount), 0)
+		FROM relief_grants WHERE worker_id = ? AND year = ? AND status <> 'revoked'`, app.ID, app.WorkerID, app.Year).
+		Scan(&grantedApp, &grantedHousehold); err != nil {
 		return fmt.Errorf("relief: granted: %w", err)
 	}
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE worker_id = ? AND year = ? AND status <> 'revoked'`,
-		app.WorkerID, app.Year).Scan(&grantedHousehold); err != nil {
-		return fmt.Errorf("relief: household granted: %w", err)
-	}
-	if ok, breaks := Caps(p.CapApplication, p.CapHousehold, grantedApp, grantedHousehold).Allows(amount); !ok {
+	if ok, breaks := Caps(p.application, p.household, grantedApp, grantedHousehold).Allows(amount); !ok {
 		return platform.Invalid().Field("amount", "relief.err.cap_"+breaks)
 	}
-	fundID, _, err := fundAt(ctx, tx, p.ID, st.OrgID)
+	fundID, err := commitFundOf(ctx, tx, app.ProgrammeID, st.OrgID, amount)
 	if err != nil {
-		return fmt.Errorf("relief: fund: %w", err)
-	}
-	if fundID == 0 {
-		return platform.Invalid().Field("amount", "relief.err.no_fund")
-	}
-	if err := commitFund(ctx, tx, fundID, amount); err != nil {
 		return err
 	}
 	cause := ""
 	if len(app.Causes) > 0 {
 		cause = app.Causes[0]
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO relief_grants (city_id, application_id, fund_id, org_id, level, worker_id, year, cause, amount, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, app.CityID, app.ID, fundID, st.OrgID, st.Level, app.WorkerID, app.Year, cause, amount, now)
+	_, err = tx.Exec(ctx, `INSERT INTO relief_grants (city_id, application_id, fund_id, org_id, level, worker_id, app_path, year, cause,
+		amount, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, app.CityID, app.ID, fundID, st.OrgID, st.Level, app.WorkerID,
+		app.OrgPath, app.Year, cause, amount, now)
 	if err != nil {
 		return fmt.Errorf("relief: grant: %w", err)
 	}

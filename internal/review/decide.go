@@ -131,11 +131,18 @@ func Decide(ctx context.Context, tx *platform.Tx, now time.Time, d Decision) (*O
 		Summary: fmt.Sprintf("%s 第%d级(%s) 金额%d分 %s", d.Action, st.Seq+1, st.Level, amount, d.Reason)}); err != nil {
 		return nil, err
 	}
-	after, err := LoadItem(ctx, tx, it.ID, now)
-	if err != nil {
-		return nil, err
+	// The item as it now stands, without reading it back.
+	decided := now
+	it.Steps[st.Seq].Status, it.Steps[st.Seq].Amount, it.Steps[st.Seq].Reason = stepStatus, amount, d.Reason
+	it.Steps[st.Seq].DecidedByName, it.Steps[st.Seq].DecidedAt = a.Name, &decided
+	if d.Action == Approve && next != it.CurrentSeq {
+		opened := now
+		it.Steps[next].Status, it.Steps[next].OpenedAt, it.Steps[next].DueOn = StepPending, &opened, AddWorkingDays(now, it.DueDays)
 	}
-	return &Outcome{Item: after, Step: after.Steps[st.Seq], Final: status == Approved || status == Rejected}, nil
+	it.Events = append(it.Events, Event{Seq: st.Seq, Level: st.Level, Action: string(d.Action), ActorName: a.Name,
+		OrgName: st.OrgName, Amount: amount, Reason: d.Reason, At: now})
+	it.Status, it.CurrentSeq, it.UpdatedAt, it.Version = status, next, now, it.Version+1
+	return &Outcome{Item: it, Step: it.Steps[st.Seq], Final: status == Approved || status == Rejected}, nil
 }
 
 func openStep(ctx context.Context, tx *platform.Tx, it *Item, seq int, now time.Time) error {

@@ -90,9 +90,18 @@ CREATE TABLE relief_applications (
     version INTEGER NOT NULL DEFAULT 1
 );
 CREATE UNIQUE INDEX relief_applications_idem ON relief_applications (idem_key);
-CREATE INDEX relief_applications_path ON relief_applications (org_path, submitted_at);
+-- A subtree's list filters and sorts inside this index (it covers every
+-- filter and sort column), so a district's count and page read no table rows.
+CREATE INDEX relief_applications_path ON relief_applications (org_path, status, step_level, category, causes,
+    due_on, requested, submitted_at, year, granted);
 CREATE INDEX relief_applications_worker ON relief_applications (worker_id, status);
+-- The review list: a city-wide list reads by city (newest first, or by status,
+-- or overdue by due date); a district's or union's list reads its path range.
 CREATE INDEX relief_applications_status ON relief_applications (city_id, status, submitted_at);
+CREATE INDEX relief_applications_city ON relief_applications (city_id, submitted_at);
+CREATE INDEX relief_applications_due ON relief_applications (city_id, status, due_on);
+-- The city's year report counts applications by status from this index alone.
+CREATE INDEX relief_applications_year ON relief_applications (city_id, year, status, granted);
 
 -- A level's part of an application's aid, committed against that level's fund.
 CREATE TABLE relief_grants (
@@ -103,6 +112,7 @@ CREATE TABLE relief_grants (
     org_id INTEGER NOT NULL REFERENCES orgs (id),
     level TEXT NOT NULL,
     worker_id INTEGER NOT NULL REFERENCES workers (id),
+    app_path TEXT NOT NULL DEFAULT '',
     year INTEGER NOT NULL,
     cause TEXT NOT NULL DEFAULT '',
     amount BIGINT NOT NULL,
@@ -115,6 +125,9 @@ CREATE TABLE relief_grants (
 CREATE UNIQUE INDEX relief_grants_level ON relief_grants (application_id, org_id);
 CREATE INDEX relief_grants_worker ON relief_grants (worker_id, year);
 CREATE INDEX relief_grants_fund ON relief_grants (fund_id, status);
+-- The year report reads grants of a subtree (app_path is the applicant's union's
+-- path) from this index alone.
+CREATE INDEX relief_grants_report ON relief_grants (year, app_path, status, level, cause, amount, worker_id);
 
 CREATE TABLE relief_attachments (
     id INTEGER PRIMARY KEY,
