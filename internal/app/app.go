@@ -74,6 +74,7 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Points = points.NewStore(db, clock)
 	a.Learning = learning.NewStore(db, clock, keys.SigningKey())
 	a.Care = care.NewStore(db, clock, keys.SigningKey())
+	a.Care.SetHardship(a.Relief) // activity priority for households in the hardship archive
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
 		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
 	return a

@@ -34,6 +34,7 @@ func TestArchive_FileExitAfterSixMonthsAndReopen(t *testing.T) {
 		if file.Status != "open" || file.Category != Deep || file.NextReviewOn != "2027-03-02" || len(file.Events) != 1 {
 			t.Fatalf("filed: %+v", file)
 		}
+		wantHardship(t, f, app.WorkerID, true)
 		district := f.staff(t, 3, f.gulou())
 		for i := 1; i <= 5; i++ {
 			exited, err := f.store.ReviewArchive(district, file.ID, ArchiveReview{Version: archiveOf(t, f, app.WorkerID).Version,
@@ -54,6 +55,7 @@ func TestArchive_FileExitAfterSixMonthsAndReopen(t *testing.T) {
 		if closed.Status != "exited" || closed.ExitedAt == nil {
 			t.Fatalf("after exit: %+v", closed)
 		}
+		wantHardship(t, f, app.WorkerID, false)
 		if _, err := f.store.ReviewArchive(district, file.ID, ArchiveReview{Version: closed.Version}); platform.ErrorCode(err) != platform.CodeConflict {
 			t.Fatalf("reviewing a closed file: %v", err)
 		}
@@ -66,6 +68,7 @@ func TestArchive_FileExitAfterSixMonthsAndReopen(t *testing.T) {
 		if reopened.ID != file.ID || reopened.Status != "open" || reopened.Reopened != 1 || len(reopened.Events) != 8 || reopened.Events[7].Action != "reopened" {
 			t.Fatalf("re-opened: %+v", reopened)
 		}
+		wantHardship(t, f, app.WorkerID, true)
 		var files int
 		db.QueryRow(context.Background(), `SELECT COUNT(*) FROM relief_archive WHERE worker_id = ?`, app.WorkerID).Scan(&files)
 		if files != 1 {
@@ -99,4 +102,12 @@ func TestArchive_GapResetsTheRunAndDecisionExits(t *testing.T) {
 			t.Fatalf("reopen: %+v", got)
 		}
 	})
+}
+
+// wantHardship checks what other programmes are told about the household.
+func wantHardship(t *testing.T, f *fixture, workerID int64, want bool) {
+	t.Helper()
+	if got, err := f.store.InHardshipArchive(context.Background(), workerID); err != nil || got != want {
+		t.Fatalf("InHardshipArchive(%d) = %v, %v; want %v", workerID, got, err, want)
+	}
 }
