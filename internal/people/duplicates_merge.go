@@ -132,6 +132,9 @@ func (s *Store) absorb(ctx context.Context, tx *platform.Tx, now time.Time, kept
 		return fmt.Errorf("people: merge read %d: %w", gone.ID, err)
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM workers WHERE id = ?`, gone.ID); err != nil {
+		if platform.IsForeignKeyViolation(err) { // relief, points, check-ins… name this record
+			return platform.Errorf(platform.CodeConflict, "people.err.dup_gone_has_records")
+		}
 		return fmt.Errorf("people: merge delete %d: %w", gone.ID, err)
 	}
 	set, args := "", []any{}

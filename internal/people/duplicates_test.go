@@ -171,3 +171,29 @@ func TestMerge_RefusedWithOpenApplication(t *testing.T) {
 		}
 	})
 }
+
+// TestMerge_RefusedWhenTheOtherRecordHasProgrammeRecords: a record that
+// another programme's rows name (here relief's household row) cannot be the one
+// deleted; the merge is refused with a message saying to keep it instead.
+func TestMerge_RefusedWhenTheOtherRecordHasProgrammeRecords(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		f := newFixture(t, db)
+		a, b := dupPair(t, f)
+		d := scanPair(t, f, a, b)
+		if _, err := db.Exec(context.Background(), `INSERT INTO worker_tokens (worker_id, client, token_hash, created_at, expires_at)
+			VALUES (?, 'x', 'h', ?, ?)`, b.ID, f.clock.Now(), f.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(context.Background(), `INSERT INTO relief_household_years (worker_id, year, grants) VALUES (?, 2026, 1)`, b.ID); err != nil {
+			t.Fatal(err)
+		}
+		ctx := f.as(t, "clerk", f.tree.Districts["350102"])
+		err := f.store.Merge(ctx, d.ID, d.Version, a.ID)
+		if e, ok := platform.AsError(err); !ok || e.Message != "people.err.dup_gone_has_records" {
+			t.Fatalf("merge deleting a record with programme rows: %v", err)
+		}
+		if _, err := f.store.GetWorker(ctx, b.ID); err != nil {
+			t.Errorf("other record gone after a refused merge: %v", err)
+		}
+	})
+}

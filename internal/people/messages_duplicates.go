@@ -36,6 +36,7 @@ var dupMessages = map[string][2]string{
 	"people.dup.flash.dismissed":        {"已忽略，两条记录都保留", "Dismissed; both records are kept"},
 	"people.err.dup_stale":              {"这对记录刚被别人处理或修改过，请刷新页面后再操作", "Someone has just changed this pair; reload the page and try again"},
 	"people.err.dup_decided":            {"这对记录已经处理过了，无需再处理", "This pair has already been decided"},
+	"people.err.dup_gone_has_records":   {"要删除的那条记录已有帮扶、积分、签到等业务记录，不能合并；请改为保留这一条", "The record to remove already has relief, points or check-in records: keep this one instead"},
 	"people.err.dup_keep_required":      {"请选择要保留的那一条记录", "Choose the record to keep"},
 	"people.err.dup_note_long":          {"备注太长，请控制在 500 字以内", "The note is too long; keep it under 500 characters"},
 	"people.err.dup_open_membership":    {"其中一人有尚未处理的入会申请或转会申请，请先在“会员管理”中处理完毕再合并", "One of them has an undecided membership application or transfer; decide it under Membership first, then merge"},

@@ -74,6 +74,13 @@ type caps struct {
 }
 
 func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p caps, st review.Step, amount int64, now time.Time) error {
+	// Take the household's row first: a concurrent grant to another application
+	// of the same household waits here until this transaction ends, then reads
+	// the sums with this grant in them.
+	if _, err := tx.Exec(ctx, `INSERT INTO relief_household_years (worker_id, year, grants) VALUES (?, ?, 1)
+		ON CONFLICT (worker_id, year) DO UPDATE SET grants = relief_household_years.grants + 1`, app.WorkerID, app.Year); err != nil {
+		return fmt.Errorf("relief: household lock: %w", err)
+	}
 	var grantedApp, grantedHousehold int64
 	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN application_id = ? THEN amount ELSE 0 END), 0), COALESCE(SUM(amount), 0)
 		FROM relief_grants WHERE worker_id = ? AND year = ? AND status <> 'revoked'`, app.ID, app.WorkerID, app.Year).

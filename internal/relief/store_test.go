@@ -304,3 +304,72 @@ func TestFindApplications_SubtreeAndFilters(t *testing.T) {
 		}
 	})
 }
+
+// TestApprove_HouseholdCapHoldsUnderConcurrency: eight applications of one
+// household approved at the same moment, each within the per-application cap
+// but any two over the household's yearly cap: one grant commits, the others
+// are refused on the cap, on both engines.
+func TestApprove_HouseholdCapHoldsUnderConcurrency(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		var capApp, capHousehold int64
+		if err := db.QueryRow(ctx, `SELECT cap_application, cap_household FROM relief_programmes WHERE year = 2026`).Scan(&capApp, &capHousehold); err != nil {
+			t.Fatal(err)
+		}
+		amount := capHousehold/2 + 100
+		if amount > capApp {
+			if _, err := db.Exec(ctx, `UPDATE relief_programmes SET cap_application = ? WHERE year = 2026`, amount); err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(t, f.store.SetFund(f.staff(t, 9, f.gulou()), 2026, f.gulou(), 10*capHousehold))
+		w, members := f.mustWorker(t, f.tree.Gulou, "hh")
+		var ids []int64
+		for _, key := range []string{"k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"} {
+			app := f.apply(t, w, members, key)
+			must2(t)(f.decide(t, f.staff(t, 2, f.tree.Gulou), app.ID, review.Decision{Action: review.Approve}))
+			ids = append(ids, app.ID)
+		}
+		district := f.staff(t, 3, f.gulou())
+		versions := map[int64]int64{}
+		for _, id := range ids {
+			app, err := f.store.Application(district, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			versions[id] = app.Review.Version
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(ids))
+		start := make(chan struct{})
+		for i, id := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				// Reviewers of different accounts: their audit rows go to different
+				// chains, so nothing else serialises the approvals.
+				reviewer := f.staff(t, int64(20+i), f.gulou())
+				_, errs[i] = f.store.Decide(reviewer, id, versions[id], review.Decision{Action: review.Approve, Amount: amount})
+			}()
+		}
+		close(start)
+		wg.Wait()
+		ok, capped := 0, 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			} else if e, _ := platform.AsError(err); e != nil && e.Fields["amount"] == "relief.err.cap_household" {
+				capped++
+			} else {
+				t.Errorf("approval: %v", err)
+			}
+		}
+		var granted int64
+		db.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM relief_grants WHERE worker_id = ? AND status <> 'revoked'`, w).Scan(&granted)
+		if ok != 1 || capped != len(ids)-1 || granted > capHousehold {
+			t.Fatalf("%d committed, %d refused on the cap, household granted %d of %d", ok, capped, granted, capHousehold)
+		}
+	})
+}
