@@ -7,10 +7,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"strconv"
 
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
 	"zhijia/internal/care"
+	"zhijia/internal/dashboard"
 	"zhijia/internal/home"
 	"zhijia/internal/learning"
 	"zhijia/internal/membership"
@@ -37,6 +40,7 @@ type App struct {
 	Points     *points.Store
 	Learning   *learning.Store
 	Care       *care.Store
+	Dashboard  *dashboard.Store
 	server     *web.Server
 	demo       []auth.DemoAccount
 }
@@ -74,6 +78,7 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Points = points.NewStore(db, clock)
 	a.Learning = learning.NewStore(db, clock, keys.SigningKey())
 	a.Care = care.NewStore(db, clock, keys.SigningKey())
+	a.Dashboard = dashboard.NewStore(db, clock, figures(), dashboardK())
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
 		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
 	return a
@@ -99,6 +104,7 @@ func (a *App) Server() *web.Server {
 	relief.Mount(s, a.Relief)
 	learning.Mount(s, a.Learning, a.Points)
 	care.Mount(s, a.Care)
+	dashboard.Mount(s, a.Dashboard)
 	mountAPI(s, a)
 	a.server = s
 	return s
@@ -110,4 +116,22 @@ func (a *App) Close() error {
 		return fmt.Errorf("app: close: %w", err)
 	}
 	return nil
+}
+
+// figures is the dashboard's registry: each programme registers its figures
+// and their names; the dashboard package knows none of them.
+func figures() *dashboard.Registry {
+	reg := dashboard.NewRegistry()
+	reg.Register(people.Figures()...)
+	reg.AddMessages(people.FigureMessages)
+	reg.Register(relief.Figures()...)
+	reg.AddMessages(relief.FigureMessages)
+	return reg
+}
+
+// dashboardK is the smallest group a masked dashboard cell may describe
+// (ZHIJIA_DASHBOARD_K, default 5).
+func dashboardK() int {
+	k, _ := strconv.Atoi(os.Getenv("ZHIJIA_DASHBOARD_K"))
+	return k
 }
