@@ -126,6 +126,10 @@ func figures() *dashboard.Registry {
 	reg.AddMessages(people.FigureMessages)
 	reg.Register(relief.Figures()...)
 	reg.AddMessages(relief.FigureMessages)
+	reg.Register(learning.Figures()...)
+	reg.AddMessages(learning.FigureMessages)
+	reg.Register(care.Figures()...)
+	reg.AddMessages(care.FigureMessages)
 	return reg
 }
 

@@ -50,6 +50,8 @@ func Figures() []dashboard.Figure {
 		dashboard.SQL{Join: `JOIN orgs o ON o.path >= s.lo AND o.path < s.hi`, Agg: "count",
 			Where: `o.level = 'grassroots' AND o.status = 'active' AND o.created_at < ?`, Args: endArg}.Figure(
 			dashboard.Figure{Key: "people.unions", Programme: prog, Label: "people.fig.unions",
-				List: func(o dashboard.Org, _ int) string { return "/console/orgs?level=grassroots&status=active&under=" + strconv.FormatInt(o.ID, 10) }}),
+				List: func(o dashboard.Org, _ int) string {
+					return "/console/orgs?level=grassroots&status=active&under=" + strconv.FormatInt(o.ID, 10)
+				}}),
 	}
 }
