@@ -1,12 +1,18 @@
 package app_test
 
 import (
+	"bytes"
+	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"zhijia/internal/app/apptest"
+	"zhijia/internal/dashboard"
 	"zhijia/internal/platform"
 	"zhijia/internal/platform/dbtest"
 )
@@ -57,6 +63,49 @@ func TestDashboard_Scope(t *testing.T) {
 		}
 		if r := c.Get("/console/dashboard/figure?key=no.such.figure"); r.Status != http.StatusNotFound {
 			t.Errorf("unknown figure: %d", r.Status)
+		}
+	})
+}
+
+// TestDashboard_FakeProgramme: a programme the dashboard package has never
+// heard of registers a figure; it shows on the dashboard with last year beside
+// it, in its own sheet of the export, and in the drill-down by district.
+func TestDashboard_FakeProgramme(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		env := apptest.New(t, db)
+		env.App.Server().Catalog.Add(map[string][2]string{"fake.programme": {"假想工程", "Fake programme"}, "fake.figure": {"假想指标", "Fake figure"}})
+		env.App.Dashboard.Registry().Register(dashboard.Figure{Key: "fake.figure", Programme: "fake.programme", Label: "fake.figure",
+			Compute: func(_ context.Context, _ *platform.DB, q dashboard.Query) ([]int64, error) {
+				out := make([]int64, len(q.Subtrees))
+				for i := range out {
+					out[i] = int64(q.Year)*10 + int64(len(q.Subtrees[i])) // depends on year and org
+				}
+				return out, nil
+			}})
+		c := env.Staff(t, "city.admin")
+		year := env.App.Dashboard.CurrentYear()
+		city := strconv.FormatInt(env.Info.Tree.City, 10)
+		page := c.Get("/console/dashboard?org=" + city)
+		want := strconv.Itoa(year*10 + len(env.Info.Tree.CityPath))
+		wantText := want[:len(want)-3] + "," + want[len(want)-3:]
+		if page.Status != http.StatusOK || !strings.Contains(page.Body, "假想工程") || !strings.Contains(page.Body, "假想指标") || !strings.Contains(page.Body, wantText) {
+			t.Fatalf("the fake figure is not on the dashboard (HTTP %d, want %s)", page.Status, wantText)
+		}
+		x := c.Get("/console/dashboard/export?org=" + city)
+		f, err := excelize.OpenReader(bytes.NewReader(x.Raw))
+		if err != nil {
+			t.Fatalf("export: %v", err)
+		}
+		rows, err := f.GetRows("假想工程")
+		if err != nil || len(rows) < 3 || rows[2][0] != "假想指标" || rows[2][2] != want {
+			t.Fatalf("export sheet of the fake programme: %v %v", rows, err)
+		}
+		if !slices.Contains(f.GetSheetList(), "职工温暖工程") {
+			t.Errorf("export sheets %v lack the relief programme", f.GetSheetList())
+		}
+		drill := c.Get("/console/dashboard/figure?key=fake.figure&org=" + city)
+		if drill.Status != http.StatusOK || !strings.Contains(drill.Body, "鼓楼区") || !strings.Contains(drill.Body, "<svg") {
+			t.Errorf("drill-down of the fake figure: HTTP %d", drill.Status)
 		}
 	})
 }
