@@ -26,7 +26,7 @@ const (
 // write "<k" and draw no bar). Horizontal bars keep long org names readable on a
 // phone; the SVG scales to its container's width.
 func BarsSVG(id, label string, keys [2]string, bars []Bar, text func(Cell) string) template.HTML {
-	const w, labelW, rowH, top = 640.0, 180.0, 34.0, 30.0
+	const w, labelW, rowH, top = 640.0, 200.0, 34.0, 30.0
 	h := top + rowH*float64(len(bars)) + 10
 	var max int64 = 1
 	for _, b := range bars {
@@ -44,7 +44,8 @@ func BarsSVG(id, label string, keys [2]string, bars []Bar, text func(Cell) strin
 	legend(&sb, id, keys)
 	for i, b := range bars {
 		y := top + rowH*float64(i)
-		fmt.Fprintf(&sb, `<text x="%.0f" y="%.1f" font-size="13" text-anchor="end" fill="%s">%s</text>`, labelW-8, y+18, inkColor, html.EscapeString(clip(b.Label, 14)))
+		fmt.Fprintf(&sb, `<text x="%.0f" y="%.1f" font-size="12" text-anchor="end" fill="%s"><title>%s</title>%s</text>`, labelW-8, y+18, inkColor,
+			html.EscapeString(b.Label), html.EscapeString(clip(b.Label, 13)))
 		bar(&sb, labelW, y+3, span, max, b.Cur, curFill, text)
 		bar(&sb, labelW, y+17, span, max, b.Prev, "url(#"+id+"-hatch)", text)
 	}
