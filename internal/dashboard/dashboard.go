@@ -60,6 +60,7 @@ type Figure struct {
 	// List is the programme's list page for the records behind the figure in one
 	// org's subtree, with its filters pre-set ("" if there is none).
 	List func(org Org, year int) string
+	sql  *SQL // set by SQL.Figure: lets the store compute figures of one table together
 }
 
 // Org is a node of the union tree as the dashboard shows it.

@@ -159,6 +159,7 @@ func TestFigures_GeneratedCity(t *testing.T) {
 				}
 				checkMonths(t, ctx, db, f, year, w.city.Path, got[0])
 			}
+			checkBatched(t, w, reg, year)
 		}
 		if e := w.expect(2025, w.city.Path); e["relief.households"] == 0 || e["learning.checkins"] == 0 || e["care.visits"] == 0 {
 			t.Fatalf("the generated city is too thin to prove anything: %v", e)
@@ -185,5 +186,24 @@ func checkMonths(t *testing.T, ctx context.Context, db *platform.DB, f dashboard
 	}
 	if distinct[f.Key] && sum < total {
 		t.Errorf("%s %d: months of distinct people add up to %d, less than the year's %d", f.Key, year, sum, total)
+	}
+}
+
+// checkBatched: the store computes figures of one table together; the values
+// must be the same as the expectations.
+func checkBatched(t *testing.T, w *world, reg *dashboard.Registry, year int) {
+	t.Helper()
+	s := dashboard.NewStore(w.db, platform.NewFakeClock(sh(2026, 3, 1, 9)), reg, 5)
+	orgs := []dashboard.Org{{ID: w.city.ID, Path: w.city.Path}, {ID: w.d1.ID, Path: w.d1.Path}, {ID: w.d2.ID, Path: w.d2.Path}}
+	got, err := s.Values(cityActor(w), year, orgs, reg.Figures())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range reg.Figures() {
+		for i, o := range orgs {
+			if want := w.expect(year, o.Path)[f.Key]; got[f.Key][i] != want {
+				t.Errorf("batched %s %d at %s: got %d, want %d", f.Key, year, o.Path, got[f.Key][i], want)
+			}
+		}
 	}
 }

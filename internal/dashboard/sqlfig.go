@@ -25,6 +25,32 @@ type SQL struct {
 	// People, for a masked money figure, is the column naming the person behind
 	// a record (counted distinct to decide masking).
 	People string
+	// Cond narrows this figure within the records Join and Where select (a
+	// level, a cause, a kind). Figures with the same Join and Where are computed
+	// together, one column each, in a single query (they must then have the
+	// same Args too).
+	Cond     string
+	CondArgs func(q Query) []any
+}
+
+func (f SQL) condArgs(q Query) []any {
+	if f.CondArgs == nil {
+		return nil
+	}
+	return f.CondArgs(q)
+}
+
+func (f SQL) batchKey() string { return f.Join + "|" + f.Where }
+
+// and joins two conditions, either of which may be empty.
+func and(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " AND (" + b + ")"
 }
 
 // Subtrees is the derived table of subtree ranges and its arguments.
@@ -79,29 +105,55 @@ func (f SQL) Compute(ctx context.Context, db *platform.DB, q Query) ([]int64, er
 	if len(q.Subtrees) == 0 {
 		return nil, nil
 	}
-	from, args := Subtrees(q.Subtrees)
-	where, wargs := f.where(q)
-	query := "SELECT s.lo, " + f.agg("") + " FROM " + from + " " + f.Join + where + " GROUP BY s.lo"
-	rows, err := db.Query(ctx, query, append(args, wargs...)...)
+	out, err := computeBatch(ctx, db, q, []SQL{f})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// computeBatch computes figures sharing Join and Where in one query: one
+// aggregate column per figure, one row per subtree.
+func computeBatch(ctx context.Context, db *platform.DB, q Query, fs []SQL) ([][]int64, error) {
+	from, sargs := Subtrees(q.Subtrees)
+	where, wargs := fs[0].where(q)
+	cols := make([]string, len(fs))
+	var args []any
+	for i, f := range fs {
+		cols[i] = f.agg(f.Cond)
+		args = append(args, f.condArgs(q)...)
+	}
+	query := "SELECT s.lo, " + strings.Join(cols, ", ") + " FROM " + from + " " + fs[0].Join + where + " GROUP BY s.lo"
+	rows, err := db.Query(ctx, query, append(append(args, sargs...), wargs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: compute: %w", err)
 	}
 	defer rows.Close()
-	byPath := map[string]int64{}
+	pos := map[string]int{}
+	for i, p := range q.Subtrees {
+		lo, _ := platform.SubtreeRange(p)
+		pos[lo] = i
+	}
+	out := make([][]int64, len(fs))
+	for i := range out {
+		out[i] = make([]int64, len(q.Subtrees))
+	}
+	var p string
+	vals := make([]int64, len(fs))
+	dest := []any{&p}
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
 	for rows.Next() {
-		var p string
-		var v int64
-		if err := rows.Scan(&p, &v); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("dashboard: compute: %w", err)
 		}
-		byPath[p] = v
+		for i, v := range vals {
+			out[i][pos[p]] = v
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("dashboard: compute: %w", err)
-	}
-	out := make([]int64, len(q.Subtrees))
-	for i, p := range q.Subtrees {
-		out[i] = byPath[p]
 	}
 	return out, nil
 }
@@ -116,12 +168,13 @@ func (f SQL) Monthly(ctx context.Context, db *platform.DB, q Query) ([]int64, er
 	start := time.Date(q.Year, 1, 1, 0, 0, 0, 0, platform.Shanghai)
 	for m := 0; m < 12; m++ {
 		if f.Time != "" {
-			cols = append(cols, f.agg(f.Time+" >= ? AND "+f.Time+" < ?"))
+			cols = append(cols, f.agg(and(f.Time+" >= ? AND "+f.Time+" < ?", f.Cond)))
 			margs = append(margs, start.AddDate(0, m, 0).UTC(), start.AddDate(0, m+1, 0).UTC())
 		} else {
-			cols = append(cols, f.agg("substr("+f.Day+", 1, 7) = ?"))
+			cols = append(cols, f.agg(and("substr("+f.Day+", 1, 7) = ?", f.Cond)))
 			margs = append(margs, fmt.Sprintf("%04d-%02d", q.Year, m+1))
 		}
+		margs = append(margs, f.condArgs(q)...)
 	}
 	from, args := Subtrees(q.Subtrees[:1])
 	where, wargs := f.where(q)
@@ -141,6 +194,7 @@ func (f SQL) Monthly(ctx context.Context, db *platform.DB, q Query) ([]int64, er
 // Figure fills a figure's compute functions from the SQL description.
 func (f SQL) Figure(fig Figure) Figure {
 	fig.Compute = f.Compute
+	fig.sql = &f
 	if f.People != "" {
 		p := f
 		p.Agg, p.Col = "distinct", f.People

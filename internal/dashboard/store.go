@@ -148,6 +148,9 @@ func (s *Store) Values(ctx context.Context, year int, orgs []Org, figs []Figure)
 		paths[i] = o.Path
 	}
 	q := NewQuery(year, city, paths...)
+	if err := s.batches(ctx, q, figs, out); err != nil {
+		return nil, err
+	}
 	for _, f := range figs {
 		if _, ok := out[f.Key]; ok {
 			continue
@@ -159,6 +162,38 @@ func (s *Store) Values(ctx context.Context, year int, orgs []Org, figs []Figure)
 		out[f.Key] = vals
 	}
 	return out, nil
+}
+
+// batches computes, one query per group, the figures described by SQL that
+// share their records (Join and Where) and are not in out yet.
+func (s *Store) batches(ctx context.Context, q Query, figs []Figure, out map[string][]int64) error {
+	groups := map[string][]Figure{}
+	var order []string
+	for _, f := range figs {
+		if _, done := out[f.Key]; done || f.sql == nil {
+			continue
+		}
+		k := f.sql.batchKey()
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], f)
+	}
+	for _, k := range order {
+		g := groups[k]
+		specs := make([]SQL, len(g))
+		for i, f := range g {
+			specs[i] = *f.sql
+		}
+		vals, err := computeBatch(ctx, s.db, q, specs)
+		if err != nil {
+			return err
+		}
+		for i, f := range g {
+			out[f.Key] = vals[i]
+		}
+	}
+	return nil
 }
 
 // frozen reads snapshot values; a figure missing for any org is left out, so it

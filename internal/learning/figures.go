@@ -47,12 +47,11 @@ func eventsList(kind string) func(o dashboard.Org, year int) string {
 func Figures() []dashboard.Figure {
 	const prog = "learning.fig.programme"
 	event := func(key, label, kind string) dashboard.Figure {
-		where, args := `e.starts_at >= ? AND e.starts_at < ?`, yearBounds
+		spec := dashboard.SQL{Join: eventsJoin, Agg: "count", Where: `e.starts_at >= ? AND e.starts_at < ?`, Args: yearBounds, Time: "e.starts_at"}
 		if kind != "" {
-			where += ` AND e.kind = ?`
-			args = func(q dashboard.Query) []any { return []any{q.Start, q.End, kind} }
+			spec.Cond, spec.CondArgs = `e.kind = ?`, func(dashboard.Query) []any { return []any{kind} }
 		}
-		return dashboard.SQL{Join: eventsJoin, Agg: "count", Where: where, Args: args, Time: "e.starts_at"}.Figure(
+		return spec.Figure(
 			dashboard.Figure{Key: key, Programme: prog, Label: label, List: eventsList(kind)})
 	}
 	figs := []dashboard.Figure{event("learning.events", "learning.fig.events", "")}

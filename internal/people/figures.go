@@ -38,15 +38,15 @@ func workersList(extra url.Values) func(o dashboard.Org, year int) string {
 func Figures() []dashboard.Figure {
 	const prog = "people.fig.programme"
 	worker := func(key, label, cond string, args func(dashboard.Query) []any, list url.Values) dashboard.Figure {
-		return dashboard.SQL{Join: workersJoin, Agg: "count", Where: `w.created_at < ?` + cond, Args: args}.Figure(
+		return dashboard.SQL{Join: workersJoin, Agg: "count", Where: `w.created_at < ?`, Args: endArg, Cond: cond, CondArgs: args}.Figure(
 			dashboard.Figure{Key: key, Programme: prog, Label: label, List: workersList(list)})
 	}
 	return []dashboard.Figure{
-		worker("people.workers", "people.fig.workers", "", endArg, nil),
-		worker("people.members", "people.fig.members", ` AND w.member_status = 'member' AND w.joined_on <= ?`,
-			func(q dashboard.Query) []any { return []any{q.End, q.LastDay()} }, url.Values{"status": {"member"}}),
-		worker("people.model_workers", "people.fig.model_workers", ` AND w.model_level <> ''`, endArg, url.Values{"model": {"any_title"}}),
-		worker("people.new_employment", "people.fig.new_employment", ` AND w.group_code <> ''`, endArg, url.Values{"group": {"any_group"}}),
+		worker("people.workers", "people.fig.workers", "", nil, nil),
+		worker("people.members", "people.fig.members", `w.member_status = 'member' AND w.joined_on <= ?`,
+			func(q dashboard.Query) []any { return []any{q.LastDay()} }, url.Values{"status": {"member"}}),
+		worker("people.model_workers", "people.fig.model_workers", `w.model_level <> ''`, nil, url.Values{"model": {"any_title"}}),
+		worker("people.new_employment", "people.fig.new_employment", `w.group_code <> ''`, nil, url.Values{"group": {"any_group"}}),
 		dashboard.SQL{Join: `JOIN orgs o ON o.path >= s.lo AND o.path < s.hi`, Agg: "count",
 			Where: `o.level = 'grassroots' AND o.status = 'active' AND o.created_at < ?`, Args: endArg}.Figure(
 			dashboard.Figure{Key: "people.unions", Programme: prog, Label: "people.fig.unions",

@@ -33,14 +33,16 @@ var FigureMessages = map[string][2]string{
 }
 
 const (
-	appsJoin   = `JOIN relief_applications a ON a.org_path >= s.lo AND a.org_path < s.hi`
-	grantsJoin = appsJoin + ` JOIN relief_grants g ON g.application_id = a.id`
-	fundsJoin  = `JOIN relief_funds f ON f.org_path >= s.lo AND f.org_path < s.hi JOIN relief_programmes p ON p.id = f.programme_id`
-	unionsJoin = `JOIN relief_joined_unions j ON j.org_path >= s.lo AND j.org_path < s.hi JOIN relief_programmes p ON p.id = j.programme_id`
+	appsJoin    = `JOIN relief_applications a ON a.org_path >= s.lo AND a.org_path < s.hi`
+	grantsJoin  = appsJoin + ` JOIN relief_grants g ON g.application_id = a.id`
+	fundsJoin   = `JOIN relief_funds f ON f.org_path >= s.lo AND f.org_path < s.hi JOIN relief_programmes p ON p.id = f.programme_id`
+	grantsWhere = `a.year = ? AND g.year = ? AND g.status <> 'revoked'`
+	unionsJoin  = `JOIN relief_joined_unions j ON j.org_path >= s.lo AND j.org_path < s.hi JOIN relief_programmes p ON p.id = j.programme_id`
 )
 
 func yearArgs(q dashboard.Query) []any      { return []any{q.CityID, q.Year} }
-func grantYearArgs(q dashboard.Query) []any { return []any{q.CityID, q.Year, q.Year} }
+func grantYearArgs(q dashboard.Query) []any { return []any{q.Year, q.Year} }
+func appYearArgs(q dashboard.Query) []any   { return []any{q.Year} }
 
 // applicationsList is the application list narrowed to one grassroots union
 // (the list filters by union name); above grassroots there is no such filter,
@@ -64,17 +66,12 @@ func applicationsList(status string) func(o dashboard.Org, year int) string {
 func Figures() []dashboard.Figure {
 	const prog = "relief.fig.programme"
 	apps := func(key, label, status, cond string) dashboard.Figure {
-		where := `a.city_id = ? AND a.year = ?`
-		if cond != "" {
-			where += " AND " + cond
-		}
-		return dashboard.SQL{Join: appsJoin, Agg: "count", Where: where, Args: yearArgs, Time: "a.submitted_at"}.Figure(
+		return dashboard.SQL{Join: appsJoin, Agg: "count", Where: `a.year = ?`, Args: appYearArgs, Cond: cond, Time: "a.submitted_at"}.Figure(
 			dashboard.Figure{Key: key, Programme: prog, Label: label, Masked: true, List: applicationsList(status)})
 	}
 	grants := func(key, label, cond string, extra ...any) dashboard.Figure {
 		return dashboard.SQL{Join: grantsJoin, Agg: "sum", Col: "g.amount", People: "g.worker_id",
-			Where: `a.city_id = ? AND a.year = ? AND g.year = ? AND g.status <> 'revoked'` + cond,
-			Args:  func(q dashboard.Query) []any { return append(grantYearArgs(q), extra...) }, Time: "g.created_at"}.Figure(
+			Where: grantsWhere, Args: grantYearArgs, Cond: cond, CondArgs: func(dashboard.Query) []any { return extra }, Time: "g.created_at"}.Figure(
 			dashboard.Figure{Key: key, Programme: prog, Label: label, Unit: dashboard.Fen, Masked: true, List: applicationsList("")})
 	}
 	figs := []dashboard.Figure{
@@ -82,16 +79,15 @@ func Figures() []dashboard.Figure {
 		apps("relief.apps_open", "relief.fig.apps_open", StatusPending, `a.status IN ('pending', 'returned')`),
 		apps("relief.apps_granted", "relief.fig.apps_granted", StatusPaid, `a.status IN ('notice', 'halted', 'paid')`),
 		apps("relief.apps_rejected", "relief.fig.apps_rejected", StatusRejected, `a.status IN ('rejected', 'revoked')`),
-		dashboard.SQL{Join: grantsJoin, Agg: "distinct", Col: "g.worker_id",
-			Where: `a.city_id = ? AND a.year = ? AND g.year = ? AND g.status <> 'revoked'`, Args: grantYearArgs, Time: "g.created_at"}.Figure(
+		dashboard.SQL{Join: grantsJoin, Agg: "distinct", Col: "g.worker_id", Where: grantsWhere, Args: grantYearArgs, Time: "g.created_at"}.Figure(
 			dashboard.Figure{Key: "relief.households", Programme: prog, Label: "relief.fig.households", Masked: true, List: applicationsList("")}),
 		grants("relief.grants", "relief.fig.grants", ""),
 	}
 	for _, lv := range []string{"grassroots", "district", "industry", "city"} {
-		figs = append(figs, grants("relief.grants."+lv, "relief.fig.grants."+lv, " AND g.level = ?", lv))
+		figs = append(figs, grants("relief.grants."+lv, "relief.fig.grants."+lv, "g.level = ?", lv))
 	}
 	for _, c := range Causes {
-		figs = append(figs, grants("relief.cause."+c, "relief.fig.cause."+c, " AND g.cause = ?", c))
+		figs = append(figs, grants("relief.cause."+c, "relief.fig.cause."+c, "g.cause = ?", c))
 	}
 	for _, col := range []string{"total", "committed", "paid"} {
 		figs = append(figs, dashboard.SQL{Join: fundsJoin, Agg: "sum", Col: "f." + col, Where: `p.city_id = ? AND p.year = ?`, Args: yearArgs}.Figure(
