@@ -1,12 +1,14 @@
 package dashboard
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"zhijia/internal/audit"
 	"zhijia/internal/platform"
@@ -179,22 +181,39 @@ func (s *Store) batches(ctx context.Context, q Query, figs []Figure, out map[str
 		}
 		groups[k] = append(groups[k], f)
 	}
+	// groups read different tables: run a few at once on the reader pool
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var firstErr error
+	sem := make(chan struct{}, parallelQueries)
 	for _, k := range order {
 		g := groups[k]
 		specs := make([]SQL, len(g))
 		for i, f := range g {
 			specs[i] = *f.sql
 		}
-		vals, err := computeBatch(ctx, s.db, q, specs)
-		if err != nil {
-			return err
-		}
-		for i, f := range g {
-			out[f.Key] = vals[i]
-		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			vals, err := computeBatch(ctx, s.db, q, specs)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				firstErr = cmp.Or(firstErr, err)
+				return
+			}
+			for i, f := range g {
+				out[f.Key] = vals[i]
+			}
+		}()
 	}
-	return nil
+	wg.Wait()
+	return firstErr
 }
+
+// parallelQueries bounds how many figure queries one page runs at once.
+const parallelQueries = 4
 
 // frozen reads snapshot values; a figure missing for any org is left out, so it
 // is computed live.

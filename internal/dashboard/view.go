@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -34,12 +35,13 @@ type Board struct {
 // Board computes every figure for o and the year before.
 func (s *Store) Board(ctx context.Context, o Org, year int, t func(string, ...any) string) (*Board, error) {
 	figs := s.reg.Figures()
-	now, err := s.Values(ctx, year, []Org{o}, figs)
-	if err != nil {
-		return nil, err
-	}
-	prev, err := s.Values(ctx, year-1, []Org{o}, figs)
-	if err != nil {
+	var now, prev map[string][]int64
+	var errNow, errPrev error
+	done := make(chan struct{})
+	go func() { defer close(done); prev, errPrev = s.Values(ctx, year-1, []Org{o}, figs) }()
+	now, errNow = s.Values(ctx, year, []Org{o}, figs)
+	<-done
+	if err := cmp.Or(errNow, errPrev); err != nil {
 		return nil, err
 	}
 	closed, err := s.Closed(ctx, CityOf(o.Path), year)
