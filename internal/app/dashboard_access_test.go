@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,6 +107,32 @@ func TestDashboard_FakeProgramme(t *testing.T) {
 		drill := c.Get("/console/dashboard/figure?key=fake.figure&org=" + city)
 		if drill.Status != http.StatusOK || !strings.Contains(drill.Body, "鼓楼区") || !strings.Contains(drill.Body, "<svg") {
 			t.Errorf("drill-down of the fake figure: HTTP %d", drill.Status)
+		}
+	})
+}
+
+// TestDashboard_CloseYearByCityOnly: the city administrator closes last year
+// from the dashboard (the page then says it is closed); a district
+// administrator, who holds the permission for nothing above their district, is
+// told that only the city closes a year, and nothing is frozen by that.
+func TestDashboard_CloseYearByCityOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		env := apptest.New(t, db)
+		last := strconv.Itoa(env.App.Dashboard.CurrentYear() - 1)
+		district := env.Staff(t, "gulou.admin")
+		r := district.PostForm("/console/dashboard/close", url.Values{"year": {last}})
+		if r.Status != http.StatusSeeOther || !strings.Contains(district.Get(r.Location).Body, "只有市总工会可以关账") {
+			t.Fatalf("a district closing a year: HTTP %d to %s", r.Status, r.Location)
+		}
+		city := env.Staff(t, "city.admin")
+		r = city.PostForm("/console/dashboard/close", url.Values{"year": {last}})
+		page := city.Get(r.Location)
+		if r.Status != http.StatusSeeOther || !strings.Contains(page.Body, "年度已关账，数据已冻结") || !strings.Contains(page.Body, "该年度已关账") {
+			t.Fatalf("the city closing %s: HTTP %d, page does not say it is closed", last, r.Status)
+		}
+		r = city.PostForm("/console/dashboard/close", url.Values{"year": {last}})
+		if !strings.Contains(city.Get(r.Location).Body, "该年度已关账") {
+			t.Errorf("closing twice is not refused with a message")
 		}
 	})
 }
