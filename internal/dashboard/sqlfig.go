@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -90,34 +89,15 @@ func (f SQL) agg(cond string) string {
 	return "COALESCE(SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0)"
 }
 
-// pathCol finds the column Join compares with s.lo.
-var pathCol = regexp.MustCompile(`ON ([a-z_]+\.[a-z_]+) >= s\.lo`)
-
-// where adds, for several subtrees, the range that spans them all on the path
-// column, so the engine reads only the records under them by index before
-// matching each to its subtree (children of one org sit side by side).
 func (f SQL) where(q Query) (string, []any) {
-	var conds []string
-	var args []any
-	if f.Where != "" {
-		conds = append(conds, f.Where)
-		if f.Args != nil {
-			args = f.Args(q)
-		}
-	}
-	if m := pathCol.FindStringSubmatch(f.Join); m != nil && len(q.Subtrees) > 1 {
-		lo, hi := platform.SubtreeRange(q.Subtrees[0])
-		for _, p := range q.Subtrees[1:] {
-			l, h := platform.SubtreeRange(p)
-			lo, hi = min(lo, l), max(hi, h)
-		}
-		conds = append(conds, m[1]+" >= ? AND "+m[1]+" < ?")
-		args = append(args, lo, hi)
-	}
-	if len(conds) == 0 {
+	if f.Where == "" {
 		return "", nil
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	var args []any
+	if f.Args != nil {
+		args = f.Args(q)
+	}
+	return " WHERE " + f.Where, args
 }
 
 // Compute gives one value per subtree.
