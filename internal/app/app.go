@@ -11,6 +11,7 @@ import (
 	"zhijia/internal/audit"
 	"zhijia/internal/auth"
 	"zhijia/internal/care"
+	"zhijia/internal/dashboard"
 	"zhijia/internal/home"
 	"zhijia/internal/learning"
 	"zhijia/internal/membership"
@@ -37,6 +38,7 @@ type App struct {
 	Points     *points.Store
 	Learning   *learning.Store
 	Care       *care.Store
+	Dashboard  *dashboard.Store
 	server     *web.Server
 	demo       []auth.DemoAccount
 }
@@ -75,6 +77,7 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Learning = learning.NewStore(db, clock, keys.SigningKey())
 	a.Care = care.NewStore(db, clock, keys.SigningKey())
 	a.Care.SetHardship(a.Relief) // activity priority for households in the hardship archive
+	a.Dashboard = dashboard.NewStore(db, clock, figures(), cfg.DashboardK)
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
 		PasswordMaxAge: cfg.PasswordMaxAge, SessionIdle: cfg.SessionIdle, Demo: cfg.Demo})
 	return a
@@ -100,6 +103,7 @@ func (a *App) Server() *web.Server {
 	relief.Mount(s, a.Relief)
 	learning.Mount(s, a.Learning, a.Points)
 	care.Mount(s, a.Care)
+	dashboard.Mount(s, a.Dashboard)
 	mountAPI(s, a)
 	a.server = s
 	return s
@@ -111,4 +115,19 @@ func (a *App) Close() error {
 		return fmt.Errorf("app: close: %w", err)
 	}
 	return nil
+}
+
+// figures is the dashboard's registry: each programme registers its figures
+// and their names; the dashboard package knows none of them.
+func figures() *dashboard.Registry {
+	reg := dashboard.NewRegistry()
+	reg.Register(people.Figures()...)
+	reg.AddMessages(people.FigureMessages)
+	reg.Register(relief.Figures()...)
+	reg.AddMessages(relief.FigureMessages)
+	reg.Register(learning.Figures()...)
+	reg.AddMessages(learning.FigureMessages)
+	reg.Register(care.Figures()...)
+	reg.AddMessages(care.FigureMessages)
+	return reg
 }

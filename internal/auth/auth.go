@@ -52,6 +52,10 @@ const (
 	PermLearningEdit Perm = "learning.edit" // edit them
 	PermCareView     Perm = "care.view"     // stations, visits, coverage
 	PermCareEdit     Perm = "care.edit"     // register stations, closures, reply to feedback
+	// The dashboard shows counts and sums only, across every programme, so it is
+	// its own permission: a leader may read the figures without the lists.
+	PermDashboardView  Perm = "dashboard.view"  // brand results of the subtree
+	PermDashboardClose Perm = "dashboard.close" // freeze a finished year (city federation only)
 )
 
 // Actor kinds as platform.Actor.Kind spells them.
@@ -88,15 +92,15 @@ func (r Role) Label() string { return "auth.role." + string(r) }
 func RolePerms(r Role) []Perm {
 	switch r {
 	case RoleAdmin:
-		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermReliefView, PermReliefSetup, PermLearningView, PermLearningEdit, PermCareView, PermCareEdit}
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermPeopleReveal, PermReliefView, PermReliefSetup, PermLearningView, PermLearningEdit, PermCareView, PermCareEdit, PermDashboardView, PermDashboardClose}
 	case RoleClerk:
-		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermReliefView, PermReliefApply, PermReliefReview, PermReliefSetup, PermLearningView, PermLearningEdit, PermCareView, PermCareEdit}
+		return []Perm{PermOrgView, PermOrgEdit, PermPeopleView, PermPeopleEdit, PermReliefView, PermReliefApply, PermReliefReview, PermReliefSetup, PermLearningView, PermLearningEdit, PermCareView, PermCareEdit, PermDashboardView}
 	case RoleSecurity:
 		return []Perm{PermOrgView, PermAccountView, PermAccountEdit}
 	case RoleAuditor:
 		return []Perm{PermOrgView, PermAuditView, PermAuditExport}
 	case RoleReviewer:
-		return []Perm{PermOrgView, PermReliefView, PermReliefReview, PermCareView}
+		return []Perm{PermOrgView, PermReliefView, PermReliefReview, PermCareView, PermDashboardView}
 	}
 	return nil // expert: a home page only
 }

@@ -19,6 +19,7 @@ type Config struct {
 	DemoOrgs           int
 	DemoWorkers        int // synthetic workers in the demo registry
 	PasswordMaxAgeDays int
+	DashboardK         int // smallest group a masked dashboard cell may describe
 	PasswordMaxAge     time.Duration
 	SessionIdle        time.Duration
 }
@@ -34,6 +35,7 @@ var Env = []struct{ Name, Flag, Default, Doc string }{
 	{"ZHIJIA_DEMO_ORGS", "orgs", "300", "grassroots unions in the demo tree"},
 	{"ZHIJIA_DEMO_WORKERS", "workers", "2000", "synthetic workers in the demo registry"},
 	{"ZHIJIA_PASSWORD_MAX_AGE_DAYS", "password-max-age-days", "90", "days before a staff password must be changed"},
+	{"ZHIJIA_DASHBOARD_K", "dashboard-k", "5", "dashboard cells describing fewer people show \"<k\""},
 }
 
 // BindFlags registers every setting on fs, defaulting from the environment.
@@ -61,6 +63,8 @@ func (c *Config) BindFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.DemoWorkers, "workers", nw, "synthetic workers in the demo registry")
 	days, _ := strconv.Atoi(val["password-max-age-days"])
 	fs.IntVar(&c.PasswordMaxAgeDays, "password-max-age-days", days, "days before a staff password expires")
+	k, _ := strconv.Atoi(val["dashboard-k"])
+	fs.IntVar(&c.DashboardK, "dashboard-k", k, "dashboard cells describing fewer people show <k")
 }
 
 // Finish fills derived defaults after flags are parsed.
@@ -73,6 +77,9 @@ func (c *Config) Finish() {
 	}
 	if c.PasswordMaxAgeDays <= 0 {
 		c.PasswordMaxAgeDays = 90
+	}
+	if c.DashboardK <= 0 {
+		c.DashboardK = 5
 	}
 	c.PasswordMaxAge = time.Duration(c.PasswordMaxAgeDays) * 24 * time.Hour
 	if c.SessionIdle == 0 {
