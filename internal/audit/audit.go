@@ -72,12 +72,11 @@ func Record(ctx context.Context, tx *platform.Tx, now time.Time, e Entry) error 
 	if r.OrgID == 0 {
 		r.OrgID, r.OrgPath = a.OrgID, a.OrgPath
 	}
-	// Taking the head's row lock first serialises writers of this chain only.
-	if _, err := tx.Exec(ctx, `UPDATE audit_heads SET seq = seq + 1 WHERE chain = ?`, r.Chain); err != nil {
+	// Taking the head's row lock first serialises writers of this chain only; the
+	// same statement hands back the new sequence number and the previous hash.
+	if err := tx.QueryRow(ctx, `UPDATE audit_heads SET seq = seq + 1 WHERE chain = ? RETURNING seq, hash`, r.Chain).
+		Scan(&r.Seq, &r.PrevHash); err != nil {
 		return fmt.Errorf("audit: lock chain %d: %w", r.Chain, err)
-	}
-	if err := tx.QueryRow(ctx, `SELECT seq, hash FROM audit_heads WHERE chain = ?`, r.Chain).Scan(&r.Seq, &r.PrevHash); err != nil {
-		return fmt.Errorf("audit: read chain %d: %w", r.Chain, err)
 	}
 	r.Hash = r.ComputeHash()
 	if _, err := tx.Exec(ctx, `UPDATE audit_heads SET hash = ? WHERE chain = ?`, r.Hash, r.Chain); err != nil {
