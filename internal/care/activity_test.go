@@ -341,3 +341,44 @@ func TestSignup_ChildcareChildFromHousehold(t *testing.T) {
 		}
 	})
 }
+
+// TestDraw_HardshipPriorityComesFromRelief: a worker whose household has an
+// open file in relief's hardship archive gets the activity's hardship weight at
+// the draw; one whose file was closed does not. Care asks relief through its
+// interface, in one batch for the whole draw.
+func TestDraw_HardshipPriorityComesFromRelief(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		e := newActEnv(t, db)
+		a := e.activity(t, "nye_dinner", "一期:5", care.Rules{}, care.Weights{Hardship: 3})
+		now := e.env.Clock.Now().UTC()
+		weights := map[string]int64{}
+		ids := map[string]int64{}
+		for _, name := range []string{"困难户", "已脱困", "普通职工"} {
+			id, ctx := e.worker(t, name, "member", "1990-01-01", "")
+			ids[name] = id
+			if _, err := e.env.App.Care.SignUp(ctx, a.ID, care.SignupInput{SessionID: a.Sessions[0].ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for name, status := range map[string]string{"困难户": "open", "已脱困": "exited"} {
+			if _, err := db.Exec(sys, `INSERT INTO relief_archive (city_id, worker_id, org_id, org_path, status, opened_at, updated_at)
+				VALUES (?, ?, ?, '/', ?, ?, ?)`, e.env.Info.Tree.City, ids[name], e.env.Info.Tree.Gulou, status, now, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.env.Clock.Advance(25 * time.Hour)
+		if _, err := e.env.App.Care.Draw(e.staff, a.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		for name, id := range ids {
+			var w int64
+			if err := db.QueryRow(sys, `SELECT weight FROM care_signups WHERE worker_id = ?`, id).Scan(&w); err != nil {
+				t.Fatal(err)
+			}
+			weights[name] = w
+		}
+		if weights["困难户"] != weights["普通职工"]+3 || weights["已脱困"] != weights["普通职工"] {
+			t.Fatalf("draw weights %v: the open hardship file should add 3, the closed one nothing", weights)
+		}
+	})
+}

@@ -16,6 +16,9 @@ import (
 // relief programme provides it; care never reads relief's tables.
 type Hardship interface {
 	InHardshipArchive(ctx context.Context, workerID int64) (bool, error)
+	// InHardshipArchiveAll is the same for many workers in a few queries: a
+	// draw asks for every sign-up at once.
+	InHardshipArchiveAll(ctx context.Context, workerIDs []int64) (map[int64]bool, error)
 }
 
 // SetHardship plugs in the relief programme's answer (nil: nobody counts).

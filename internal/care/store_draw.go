@@ -131,11 +131,17 @@ func (s *Store) drawEntrants(ctx context.Context, tx *platform.Tx, activityID in
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if s.hardship != nil {
+	if s.hardship != nil && len(out) > 0 {
+		ids := make([]int64, len(out))
 		for i := range out {
-			if out[i].facts.Hardship, err = s.hardship.InHardshipArchive(ctx, out[i].worker); err != nil {
-				return nil, fmt.Errorf("care: hardship: %w", err)
-			}
+			ids[i] = out[i].worker
+		}
+		in, err := s.hardship.InHardshipArchiveAll(ctx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("care: hardship: %w", err)
+		}
+		for i := range out {
+			out[i].facts.Hardship = in[out[i].worker]
 		}
 	}
 	return out, nil
