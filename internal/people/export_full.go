@@ -147,7 +147,7 @@ func (h *Handlers) exportFull(c *web.Ctx) error {
 	if !h.narrow(c, lq, &f) {
 		f.Under = "/none/"
 	}
-	x, err := sheet.NewXLSXWriter(c.W, h.fullHeaders(c))
+	x, err := sheet.NewXLSXWriter(c.W, exportHeaders(c, true))
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (h *Handlers) exportFull(c *web.Ctx) error {
 	}
 	summary := "filter=" + auditQuery(exportQuery(c.R.URL.Query()))
 	_, err = h.store.ExportWorkersFull(c.R.Context(), f, summary, func(w *Worker, id, phone string) error {
-		return x.AddRow(h.fullRow(c, w, id, phone, names)...)
+		return x.AddRow(exportRow(c, w, w.Name, id, phone, true, names)...)
 	})
 	if err != nil {
 		x.Abort()
@@ -184,16 +184,22 @@ func (h *Handlers) groupNamesFor(c *web.Ctx) (map[string]string, error) {
 	return groupNames(c, groups), nil
 }
 
-// fullHeaders are the masked export's columns; id number and phone hold clear values.
-func (h *Handlers) fullHeaders(c *web.Ctx) []string {
-	return []string{c.T("people.field.name"), c.T("people.field.id_number"), c.T("people.field.gender"),
-		c.T("people.field.birth"), c.T("people.field.phone"), c.T("people.field.landline"), c.T("people.field.org"),
-		c.T("people.field.employer"), c.T("people.field.post"), c.T("people.field.member_status"),
-		c.T("people.field.joined_on"), c.T("people.field.model_level"), c.T("people.field.craftsman"),
-		c.T("people.field.group_code")}
+// exportHeaders are an export's columns; the full export adds the landline.
+func exportHeaders(c *web.Ctx, full bool) []string {
+	keys := []string{"name", "id_number", "gender", "birth", "phone", "landline", "org", "employer", "post",
+		"member_status", "joined_on", "model_level", "craftsman", "group_code"}
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if k != "landline" || full {
+			out = append(out, c.T("people.field."+k))
+		}
+	}
+	return out
 }
 
-func (h *Handlers) fullRow(c *web.Ctx, w *Worker, id, phone string, groups map[string]string) []any {
+// exportRow is a worker's row under exportHeaders: name, id number and phone as
+// given (masked, or clear in the full export), the landline only when full.
+func exportRow(c *web.Ctx, w *Worker, name, id, phone string, full bool, groups map[string]string) []any {
 	gender, model := "", ""
 	if w.Gender != "" {
 		gender = c.T(w.Gender.LabelKey())
@@ -201,8 +207,12 @@ func (h *Handlers) fullRow(c *web.Ctx, w *Worker, id, phone string, groups map[s
 	if w.ModelLevel != ModelNone {
 		model = c.T(w.ModelLevel.LabelKey())
 	}
-	return []any{w.Name, id, gender, w.Birth, phone, w.Landline, w.OrgName, w.Employer, w.Post,
-		c.T("people.status." + string(w.MemberStatus)), w.JoinedOn, model, w.Craftsman, groups[w.GroupCode]}
+	row := []any{name, id, gender, w.Birth, phone}
+	if full {
+		row = append(row, w.Landline)
+	}
+	return append(row, w.OrgName, w.Employer, w.Post, c.T("people.status."+string(w.MemberStatus)), w.JoinedOn, model,
+		w.Craftsman, groups[w.GroupCode])
 }
 
 // ExportWorkersFull hands each worker matching f (in the actor's subtree, by id)
@@ -249,7 +259,7 @@ func (s *Store) exportBatches(ctx context.Context, tx *platform.Tx, cond string,
 	row func(w *Worker, id, phone string) error) (int, error) {
 	n, after := 0, int64(0)
 	for {
-		batch, err := s.exportBatch(ctx, tx, cond, args, after)
+		batch, err := readBatch(ctx, tx, cond, args, after, exportBatch, true)
 		if err != nil {
 			return n, err
 		}
@@ -275,26 +285,6 @@ func (s *Store) exportBatches(ctx context.Context, tx *platform.Tx, cond string,
 			return n, nil
 		}
 	}
-}
-
-func (s *Store) exportBatch(ctx context.Context, tx *platform.Tx, cond string, args []any, after int64) ([]sealedWorker, error) {
-	rows, err := tx.Query(ctx, `SELECT `+workerColumns+`, w.id_sealed, w.phone_sealed`+workerFrom+
-		` WHERE `+cond+` AND w.id > ? ORDER BY w.id LIMIT ?`, append(append([]any{}, args...), after, exportBatch)...)
-	if err != nil {
-		return nil, fmt.Errorf("people: export: %w", err)
-	}
-	defer rows.Close()
-	out := make([]sealedWorker, 0, exportBatch)
-	for rows.Next() {
-		var b sealedWorker
-		var err error
-		b.w, err = scanWorker(sealedScanner{rows, &b.id, &b.phone})
-		if err != nil {
-			return nil, fmt.Errorf("people: export: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
 }
 
 // sealedScanner adds the two sealed columns after scanWorker's.

@@ -2,7 +2,6 @@ package people
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/url"
 
@@ -15,10 +14,6 @@ import (
 // streamBatch is how many workers a masked export reads at a time.
 const streamBatch = 5000
 
-type rowsQuerier interface {
-	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-}
-
 // EachWorker hands every worker matching f (in the actor's subtree) to fn in
 // registry order, reading streamBatch at a time on the reader pool, so an export
 // of a whole city never holds more than one batch and never blocks writers.
@@ -27,16 +22,16 @@ func (s *Store) EachWorker(ctx context.Context, f WorkerFilter, fn func(w *Worke
 	cond, args := s.exportCondition(ctx, f)
 	n, after := 0, int64(0)
 	for {
-		batch, err := readBatch(ctx, s.db, cond, args, after)
+		batch, err := readBatch(ctx, s.db, cond, args, after, streamBatch, false)
 		if err != nil {
 			return n, err
 		}
-		for _, w := range batch {
-			if err := fn(w); err != nil {
+		for _, b := range batch {
+			if err := fn(b.w); err != nil {
 				return n, err
 			}
 			n++
-			after = w.ID
+			after = b.w.ID
 		}
 		if len(batch) < streamBatch {
 			return n, nil
@@ -44,20 +39,31 @@ func (s *Store) EachWorker(ctx context.Context, f WorkerFilter, fn func(w *Worke
 	}
 }
 
-func readBatch(ctx context.Context, q rowsQuerier, cond string, args []any, after int64) ([]*Worker, error) {
-	rows, err := q.Query(ctx, `SELECT `+workerColumns+workerFrom+` WHERE `+cond+` AND w.id > ? ORDER BY w.id LIMIT ?`,
-		append(append([]any{}, args...), after, streamBatch)...)
+// readBatch reads up to limit workers matching cond with ids above after, in id
+// order (keyset pagination); with sealed, each comes with its sealed id number
+// and phone for a full export.
+func readBatch(ctx context.Context, q queryer, cond string, args []any, after int64, limit int, sealed bool) ([]sealedWorker, error) {
+	cols := workerColumns
+	if sealed {
+		cols += ", w.id_sealed, w.phone_sealed"
+	}
+	rows, err := q.Query(ctx, `SELECT `+cols+workerFrom+` WHERE `+cond+` AND w.id > ? ORDER BY w.id LIMIT ?`,
+		append(append([]any{}, args...), after, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("people: export: %w", err)
 	}
 	defer rows.Close()
-	out := make([]*Worker, 0, streamBatch)
+	out := make([]sealedWorker, 0, limit)
 	for rows.Next() {
-		w, err := scanWorker(rows)
-		if err != nil {
+		var b sealedWorker
+		var sc scanner = rows
+		if sealed {
+			sc = sealedScanner{rows, &b.id, &b.phone}
+		}
+		if b.w, err = scanWorker(sc); err != nil {
 			return nil, fmt.Errorf("people: export: %w", err)
 		}
-		out = append(out, w)
+		out = append(out, b)
 	}
 	return out, rows.Err()
 }
@@ -86,12 +92,14 @@ func (h *Handlers) export(c *web.Ctx, f WorkerFilter, groups []Group) error {
 	if err != nil {
 		return err
 	}
-	x, err := sheet.NewXLSXWriter(c.W, maskedHeaders(c))
+	x, err := sheet.NewXLSXWriter(c.W, exportHeaders(c, false))
 	if err != nil {
 		return err
 	}
 	names := groupNames(c, groups)
-	if _, err := h.store.EachWorker(ctx, f, func(w *Worker) error { return x.AddRow(maskedRow(c, w, names)...) }); err != nil {
+	if _, err := h.store.EachWorker(ctx, f, func(w *Worker) error {
+		return x.AddRow(exportRow(c, w, MaskName(w.Name), w.IDMasked, w.PhoneMasked, false, names)...)
+	}); err != nil {
 		x.Abort()
 		return err
 	}
@@ -101,23 +109,4 @@ func (h *Handlers) export(c *web.Ctx, f WorkerFilter, groups []Group) error {
 	hd.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	hd.Set("Cache-Control", "no-store")
 	return x.Close()
-}
-
-func maskedHeaders(c *web.Ctx) []string {
-	return []string{c.T("people.field.name"), c.T("people.field.id_number"), c.T("people.field.gender"),
-		c.T("people.field.birth"), c.T("people.field.phone"), c.T("people.field.org"), c.T("people.field.employer"),
-		c.T("people.field.post"), c.T("people.field.member_status"), c.T("people.field.joined_on"),
-		c.T("people.field.model_level"), c.T("people.field.craftsman"), c.T("people.field.group_code")}
-}
-
-func maskedRow(c *web.Ctx, w *Worker, groups map[string]string) []any {
-	gender, model := "", ""
-	if w.Gender != "" {
-		gender = c.T(w.Gender.LabelKey())
-	}
-	if w.ModelLevel != ModelNone {
-		model = c.T(w.ModelLevel.LabelKey())
-	}
-	return []any{MaskName(w.Name), w.IDMasked, gender, w.Birth, w.PhoneMasked, w.OrgName, w.Employer,
-		w.Post, c.T("people.status." + string(w.MemberStatus)), w.JoinedOn, model, w.Craftsman, groups[w.GroupCode]}
 }
