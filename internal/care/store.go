@@ -158,17 +158,7 @@ func (s *Store) FindStations(ctx context.Context, f StationFilter) ([]*Station, 
 	if err != nil {
 		return nil, 0, fmt.Errorf("care: find stations: %w", err)
 	}
-	defer rows.Close()
-	var out []*Station
-	total := 0
-	for rows.Next() {
-		st, err := scanStation(rows, &total)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, st)
-	}
-	return out, total, rows.Err()
+	return platform.ScanPage(rows, func(total *int) (*Station, error) { return scanStation(rows, total) })
 }
 
 // groupCodes lists the new-employment group codes the registry knows.

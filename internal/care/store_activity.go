@@ -151,17 +151,10 @@ func (s *Store) FindActivities(ctx context.Context, limit, offset int) ([]*Activ
 	if err != nil {
 		return nil, 0, fmt.Errorf("care: find activities: %w", err)
 	}
-	defer rows.Close()
-	var out []*Activity
-	total := 0
-	for rows.Next() {
-		act, _, err := scanActivity(rows, &total)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, act)
-	}
-	return out, total, rows.Err()
+	return platform.ScanPage(rows, func(total *int) (*Activity, error) {
+		act, _, err := scanActivity(rows, total)
+		return act, err
+	})
 }
 
 // workerFacts reads what the rules need about a worker now.

@@ -221,17 +221,7 @@ func (s *Store) Signups(ctx context.Context, activityID int64, limit, offset int
 	if err != nil {
 		return nil, 0, fmt.Errorf("care: signups: %w", err)
 	}
-	defer rows.Close()
-	var out []*Signup
-	total := 0
-	for rows.Next() {
-		g, err := scanSignup(rows, &total)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, g)
-	}
-	return out, total, rows.Err()
+	return platform.ScanPage(rows, func(total *int) (*Signup, error) { return scanSignup(rows, total) })
 }
 
 // OpenActivities lists the activities open for sign-up now that the signed-in

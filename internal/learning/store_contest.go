@@ -111,17 +111,7 @@ func (s *Store) contests(ctx context.Context, where string, args []any, limit, o
 	if err != nil {
 		return nil, 0, fmt.Errorf("learning: contests: %w", err)
 	}
-	defer rows.Close()
-	var out []QuizContest
-	total := 0
-	for rows.Next() {
-		c, err := scanContest(rows, &total)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+	return platform.ScanPage(rows, func(total *int) (QuizContest, error) { return scanContest(rows, total) })
 }
 
 func (s *Store) contest(ctx context.Context, q queryer, id int64) (*QuizContest, string, error) {

@@ -96,17 +96,7 @@ func (s *Store) FindEvents(ctx context.Context, f EventFilter) ([]Event, int, er
 	if err != nil {
 		return nil, 0, fmt.Errorf("learning: find events: %w", err)
 	}
-	defer rows.Close()
-	var out []Event
-	total := 0
-	for rows.Next() {
-		e, err := scanEvent(rows, &total)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, e)
-	}
-	return out, total, rows.Err()
+	return platform.ScanPage(rows, func(total *int) (Event, error) { return scanEvent(rows, total) })
 }
 
 // Event returns one event organised in the actor's subtree.

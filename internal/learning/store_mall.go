@@ -39,17 +39,7 @@ func (s *Store) FindRewards(ctx context.Context, limit, offset int) ([]Reward, i
 	if err != nil {
 		return nil, 0, fmt.Errorf("learning: rewards: %w", err)
 	}
-	defer rows.Close()
-	var out []Reward
-	total := 0
-	for rows.Next() {
-		r, err := scanReward(rows, &total)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, r)
-	}
-	return out, total, rows.Err()
+	return platform.ScanPage(rows, func(total *int) (Reward, error) { return scanReward(rows, total) })
 }
 
 // Reward returns one reward offered in the actor's subtree.

@@ -75,19 +75,12 @@ func (s *Store) FindQuestions(ctx context.Context, f QuestionFilter) ([]Question
 	if err != nil {
 		return nil, 0, fmt.Errorf("learning: find questions: %w", err)
 	}
-	defer rows.Close()
-	var out []Question
-	total := 0
-	for rows.Next() {
+	return platform.ScanPage(rows, func(total *int) (Question, error) {
 		var used int
-		q, err := scanQuestion(rows, &used, &total)
-		if err != nil {
-			return nil, 0, err
-		}
+		q, err := scanQuestion(rows, &used, total)
 		q.Used = used
-		out = append(out, q)
-	}
-	return out, total, rows.Err()
+		return q, err
+	})
 }
 
 // Question returns one question in the actor's subtree.
