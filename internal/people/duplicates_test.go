@@ -184,7 +184,7 @@ func TestMerge_RefusedWhenTheOtherRecordHasProgrammeRecords(t *testing.T) {
 			VALUES (?, 'x', 'h', ?, ?)`, b.ID, f.clock.Now(), f.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Exec(context.Background(), `INSERT INTO relief_household_years (worker_id, year, grants) VALUES (?, 2026, 1)`, b.ID); err != nil {
+		if _, err := db.Exec(context.Background(), `INSERT INTO relief_household_years (worker_id, year) VALUES (?, 2026)`, b.ID); err != nil {
 			t.Fatal(err)
 		}
 		ctx := f.as(t, "clerk", f.tree.Districts["350102"])

@@ -77,8 +77,8 @@ func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p 
 	// Take the household's row first: a concurrent grant to another application
 	// of the same household waits here until this transaction ends, then reads
 	// the sums with this grant in them.
-	if _, err := tx.Exec(ctx, `INSERT INTO relief_household_years (worker_id, year, grants) VALUES (?, ?, 1)
-		ON CONFLICT (worker_id, year) DO UPDATE SET grants = relief_household_years.grants + 1`, app.WorkerID, app.Year); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO relief_household_years (worker_id, year) VALUES (?, ?)
+		ON CONFLICT (worker_id, year) DO UPDATE SET year = excluded.year`, app.WorkerID, app.Year); err != nil {
 		return fmt.Errorf("relief: household lock: %w", err)
 	}
 	var grantedApp, grantedHousehold int64

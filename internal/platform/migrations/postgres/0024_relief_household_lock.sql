@@ -6,7 +6,6 @@
 CREATE TABLE relief_household_years (
     worker_id BIGINT NOT NULL REFERENCES workers (id),
     year BIGINT NOT NULL,
-    grants BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (worker_id, year)
 );
 

@@ -6,7 +6,6 @@
 CREATE TABLE relief_household_years (
     worker_id INTEGER NOT NULL REFERENCES workers (id),
     year INTEGER NOT NULL,
-    grants INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (worker_id, year)
 );
 
