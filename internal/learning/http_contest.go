@@ -45,6 +45,15 @@ func (h *Handlers) contests(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if q.Export {
+		head := []string{c.T("learning.contest.title"), c.T("learning.ev.org"), c.T("learning.ev.starts"), c.T("learning.ev.ends"),
+			c.T("learning.contest.questions"), c.T("learning.contest.entries")}
+		out := make([][]any, 0, len(rows))
+		for _, r := range rows {
+			out = append(out, []any{r.Title, r.OrgName, r.StartsAt, r.EndsAt, r.Total, r.Entries})
+		}
+		return c.ExportXLSX(c.T("learning.contests.title"), head, out)
+	}
 	v := &contestsView{CanEdit: c.Server().Can(c.Actor, permEdit), Rows: rows, P: q.Pager(contestsPath, total)}
 	return c.RenderPage(http.StatusOK, "learning/console/contests", &web.Page{Title: c.T("learning.contests.title"),
 		Crumbs: []web.Crumb{{Label: c.T("learning.menu_group")}, {Label: c.T("learning.contests.title")}}, Data: v})

@@ -33,6 +33,7 @@ func TestContestPages_SetTakeAndRank(t *testing.T) {
 		}
 		page := r.Location
 		id := page[strings.LastIndex(page, "/")+1:]
+		wantExportRow(t, clerk.Get("/console/learning/contests?export=xlsx"), "工会法知识竞赛")
 
 		w := env.Worker(t, "13900000001")
 		want(t, w.Get("/portal/learning/contests"), http.StatusOK, "工会法知识竞赛")

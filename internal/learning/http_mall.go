@@ -49,6 +49,15 @@ func (h *Handlers) rewards(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if q.Export {
+		head := []string{c.T("learning.reward.name"), c.T("learning.reward.cost"), c.T("learning.reward.stock"),
+			c.T("learning.reward.per_person"), c.T("learning.ev.starts"), c.T("learning.ev.ends"), c.T("learning.ev.org")}
+		out := make([][]any, 0, len(rows))
+		for _, r := range rows {
+			out = append(out, []any{r.Name, r.Cost, r.Stock, r.PerPerson, r.OpensAt, r.ClosesAt, r.OrgName})
+		}
+		return c.ExportXLSX(c.T("learning.rewards.title"), head, out)
+	}
 	v := &rewardsView{CanEdit: c.Server().Can(c.Actor, permEdit), Rows: rows, P: q.Pager(rewardsPath, total)}
 	return c.RenderPage(http.StatusOK, "learning/console/rewards", &web.Page{Title: c.T("learning.rewards.title"),
 		Crumbs: []web.Crumb{{Label: c.T("learning.menu_group")}, {Label: c.T("learning.rewards.title")}}, Data: v})

@@ -29,6 +29,7 @@ func TestMallPages_RewardRedeemDeliverCancel(t *testing.T) {
 			t.Fatalf("save reward: %d %s", r.Status, r.Body)
 		}
 		want(t, clerk.Get("/console/learning/rewards"), http.StatusOK, "商品已保存", "保温杯")
+		wantExportRow(t, clerk.Get("/console/learning/rewards?export=xlsx"), "保温杯", "8", "3", "2")
 
 		var chen int64
 		db.QueryRow(context.Background(), `SELECT id FROM workers WHERE name = '陈小明'`).Scan(&chen)
@@ -74,4 +75,23 @@ func TestMallPages_RewardRedeemDeliverCancel(t *testing.T) {
 			t.Fatalf("台江 touches a 鼓楼 order: %d", r.Status)
 		}
 	})
+}
+
+// wantExportRow checks a list's Excel export holds one data row starting with cells.
+func wantExportRow(t *testing.T, r *apptest.Response, cells ...string) {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(r.Raw))
+	if err != nil {
+		t.Fatalf("export: HTTP %d: %v", r.Status, err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	if len(rows) != 2 || len(rows[1]) < len(cells) {
+		t.Fatalf("export rows %q, want a header and one row", rows)
+	}
+	for i, c := range cells {
+		if rows[1][i] != c {
+			t.Fatalf("export row %q, want it to start with %q", rows[1], cells)
+		}
+	}
 }
