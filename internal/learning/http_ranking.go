@@ -73,11 +73,11 @@ func (h *Handlers) portalRanking(c *web.Ctx) error {
 		v.Scope = "union"
 	}
 	paths := scopePaths(path)
-	since := v.Period.Since(h.store.clock.Now())
-	if v.Leaders, err = h.ledger.Leaders(ctx, paths[v.Scope], since, 50); err != nil {
+	now := h.store.clock.Now()
+	if v.Leaders, err = h.ledger.Leaders(ctx, paths[v.Scope], v.Period, now, 50); err != nil {
 		return err
 	}
-	if v.Unions, err = h.ledger.UnionRanking(ctx, paths["district"], since, v.ByRate, 20); err != nil {
+	if v.Unions, err = h.ledger.UnionRanking(ctx, paths["district"], v.Period, now, v.ByRate, 20); err != nil {
 		return err
 	}
 	maskLeaders(v.Leaders)
@@ -94,9 +94,9 @@ func (h *Handlers) consoleRanking(c *web.Ctx) error {
 	ctx := c.R.Context()
 	q := c.ParseList("avg", "rate")
 	v := &rankingView{Period: pickPeriod(q.Get("period")), Periods: points.Periods(), ByRate: q.Sort == "rate", Q: q}
-	since := v.Period.Since(h.store.clock.Now())
+	now := h.store.clock.Now()
 	var err error
-	if v.Unions, err = h.ledger.UnionRanking(ctx, c.Actor.OrgPath, since, v.ByRate, q.Limit()); err != nil {
+	if v.Unions, err = h.ledger.UnionRanking(ctx, c.Actor.OrgPath, v.Period, now, v.ByRate, q.Limit()); err != nil {
 		return err
 	}
 	if q.Export {
@@ -108,7 +108,7 @@ func (h *Handlers) consoleRanking(c *web.Ctx) error {
 		}
 		return c.ExportXLSX(c.T("learning.rank.unions"), head, out)
 	}
-	if v.Leaders, err = h.ledger.Leaders(ctx, c.Actor.OrgPath, since, 20); err != nil {
+	if v.Leaders, err = h.ledger.Leaders(ctx, c.Actor.OrgPath, v.Period, now, 20); err != nil {
 		return err
 	}
 	maskLeaders(v.Leaders)

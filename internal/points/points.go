@@ -23,6 +23,10 @@ type Award struct {
 	Reason   string // shown to the worker, e.g. "每日答题 答对 5/5"
 	Source   string // unique key of the award, e.g. "quiz:2026-05-01:42"
 	Refund   bool   // points given back (a cancelled redemption): balance only, not earned
+	// The worker's city, union and its path, when the caller has them at hand
+	// (it saves reading them again); read from the registry when OrgPath is empty.
+	CityID, OrgID int64
+	OrgPath       string
 }
 
 // Entry is one stored ledger row.
@@ -69,14 +73,17 @@ func Post(ctx context.Context, tx *platform.Tx, now time.Time, a Award) (posted 
 	if err := a.Validate(); err != nil {
 		return false, err
 	}
-	var cityID, orgID int64
-	err = tx.QueryRow(ctx, `SELECT city_id, org_id FROM workers WHERE id = ?`, a.WorkerID).Scan(&cityID, &orgID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, platform.NotFound
+	if a.OrgPath == "" {
+		err = tx.QueryRow(ctx, `SELECT w.city_id, w.org_id, o.path FROM workers w JOIN orgs o ON o.id = w.org_id WHERE w.id = ?`,
+			a.WorkerID).Scan(&a.CityID, &a.OrgID, &a.OrgPath)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, platform.NotFound
+		}
+		if err != nil {
+			return false, fmt.Errorf("points: worker %d: %w", a.WorkerID, err)
+		}
 	}
-	if err != nil {
-		return false, fmt.Errorf("points: worker %d: %w", a.WorkerID, err)
-	}
+	cityID, orgID := a.CityID, a.OrgID
 	refund := 0
 	if a.Refund {
 		refund = 1
@@ -102,7 +109,10 @@ func Post(ctx context.Context, tx *platform.Tx, now time.Time, a Award) (posted 
 		if err != nil {
 			return false, fmt.Errorf("points: credit %d: %w", a.WorkerID, err)
 		}
-		return true, nil
+		if a.Refund {
+			return true, nil
+		}
+		return true, addTotals(ctx, tx, now, a)
 	}
 	res, err = tx.Exec(ctx, `UPDATE points_balances SET balance = balance + ?, updated_at = ?
 		WHERE worker_id = ? AND balance + ? >= 0`, a.Amount, now, a.WorkerID, a.Amount)

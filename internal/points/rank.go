@@ -3,6 +3,8 @@ package points
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"zhijia/internal/platform"
@@ -46,17 +48,17 @@ type Leader struct {
 	Points   int64
 }
 
-// Leaders ranks workers by points earned since a time, among entries booked to
-// unions under path (their union, district or city). Ties share the order of
-// who got there first (lower worker id).
-func (s *Store) Leaders(ctx context.Context, path string, since time.Time, limit int) ([]Leader, error) {
-	lo, hi := platform.SubtreeRange(path)
+// Leaders ranks workers by points earned in the period containing now, among
+// workers whose latest award was booked under path (their union, district or
+// city). Ties share the order of who got there first (lower worker id). It
+// reads the top of points_totals, however many workers and entries there are.
+func (s *Store) Leaders(ctx context.Context, path string, p Period, now time.Time, limit int) ([]Leader, error) {
+	cond, arg := scopeCond(path)
 	rows, err := s.db.Query(ctx, `WITH top AS (
-			SELECT e.worker_id, CAST(SUM(e.amount) AS BIGINT) AS pts FROM points_entries e JOIN orgs o ON o.id = e.org_id
-			WHERE o.path >= ? AND o.path < ? AND e.created_at >= ? AND e.amount > 0 AND e.refund = 0
-			GROUP BY e.worker_id ORDER BY SUM(e.amount) DESC, e.worker_id LIMIT ?)
-		SELECT top.worker_id, w.name, o.name, top.pts FROM top JOIN workers w ON w.id = top.worker_id JOIN orgs o ON o.id = w.org_id
-		ORDER BY top.pts DESC, top.worker_id`, lo, hi, since, limit)
+			SELECT t.worker_id, t.points FROM points_totals t WHERE t.period = ? AND `+cond+`
+			ORDER BY t.points DESC, t.worker_id LIMIT ?)
+		SELECT top.worker_id, w.name, o.name, top.points FROM top JOIN workers w ON w.id = top.worker_id JOIN orgs o ON o.id = w.org_id
+		ORDER BY top.points DESC, top.worker_id`, append(append([]any{p.Key(now)}, arg...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("points: leaders: %w", err)
 	}
@@ -70,6 +72,21 @@ func (s *Store) Leaders(ctx context.Context, path string, since time.Time, limit
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// scopeCond selects points_totals rows under path with the index that fits: the
+// city's, a district's, or the few unions of a smaller subtree.
+func scopeCond(path string) (string, []any) {
+	ids := strings.Split(strings.Trim(path, "/"), "/")
+	switch len(ids) {
+	case 1:
+		id, _ := strconv.ParseInt(ids[0], 10, 64)
+		return "t.city_id = ?", []any{id}
+	case 2:
+		return "t.district_id = ?", []any{districtOf(path)}
+	}
+	lo, hi := platform.SubtreeRange(path)
+	return "t.org_id IN (SELECT o.id FROM orgs o WHERE o.path >= ? AND o.path < ?)", []any{lo, hi}
 }
 
 // UnionStanding is one union on the union leaderboard.
@@ -92,23 +109,19 @@ func (u UnionStanding) Rate() float64 { return float64(u.RatePermille) / 10 }
 
 // UnionRanking ranks the unions under path that have workers by average points
 // per worker (byRate false) or by participation rate, so a small union can lead.
-func (s *Store) UnionRanking(ctx context.Context, path string, since time.Time, byRate bool, limit int) ([]UnionStanding, error) {
+func (s *Store) UnionRanking(ctx context.Context, path string, p Period, now time.Time, byRate bool, limit int) ([]UnionStanding, error) {
 	lo, hi := platform.SubtreeRange(path)
 	order := "avg_milli DESC, rate DESC, h.org_id"
 	if byRate {
 		order = "rate DESC, avg_milli DESC, h.org_id"
 	}
 	rows, err := s.db.Query(ctx, `WITH heads AS (
-			SELECT w.org_id, COUNT(*) AS n FROM workers w JOIN orgs o ON o.id = w.org_id
-			WHERE o.path >= ? AND o.path < ? GROUP BY w.org_id),
-		pts AS (
-			SELECT e.org_id, CAST(SUM(e.amount) AS BIGINT) AS total, COUNT(DISTINCT e.worker_id) AS active FROM points_entries e
-			JOIN orgs o ON o.id = e.org_id WHERE o.path >= ? AND o.path < ? AND e.created_at >= ? AND e.amount > 0 AND e.refund = 0
-			GROUP BY e.org_id)
-		SELECT h.org_id, o.name, h.n, COALESCE(p.total, 0), COALESCE(p.active, 0),
-			COALESCE(p.total, 0) * 1000 / h.n AS avg_milli, COALESCE(p.active, 0) * 1000 / h.n AS rate
-		FROM heads h JOIN orgs o ON o.id = h.org_id LEFT JOIN pts p ON p.org_id = h.org_id
-		ORDER BY `+order+` LIMIT ?`, lo, hi, lo, hi, since, limit)
+			SELECT o.id AS org_id, o.name, c.workers AS n FROM orgs o JOIN org_worker_counts c ON c.org_id = o.id
+			WHERE o.path >= ? AND o.path < ? AND c.workers > 0)
+		SELECT h.org_id, h.name, h.n, COALESCE(p.points, 0), COALESCE(p.active, 0),
+			COALESCE(p.points, 0) * 1000 / h.n AS avg_milli, COALESCE(p.active, 0) * 1000 / h.n AS rate
+		FROM heads h LEFT JOIN points_org_totals p ON p.period = ? AND p.org_id = h.org_id
+		ORDER BY `+order+` LIMIT ?`, lo, hi, p.Key(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("points: union ranking: %w", err)
 	}

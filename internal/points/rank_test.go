@@ -57,22 +57,22 @@ func TestRanking_IndividualsAndUnionsByAverageAndRate(t *testing.T) {
 		award(small[0], 10, "b")
 		award(small[1], 10, "c")
 		award(small[1], -5, "spend") // spending does not lower a ranking
-		since := points.Month.Since(clock.Now())
-		leaders, err := s.Leaders(ctx, cityPath, since, 10)
+		now := clock.Now()
+		leaders, err := s.Leaders(ctx, cityPath, points.Month, now, 10)
 		if err != nil || len(leaders) != 3 || leaders[0].WorkerID != big[0] || leaders[0].Points != 30 || leaders[2].Points != 10 {
 			t.Fatalf("month leaders %+v %v", leaders, err)
 		}
-		if all, _ := s.Leaders(ctx, cityPath, time.Time{}, 10); all[0].Points != 130 {
+		if all, _ := s.Leaders(ctx, cityPath, points.All, now, 10); all[0].Points != 130 {
 			t.Fatalf("all-time leader %+v", all[0])
 		}
-		if mine, _ := s.Leaders(ctx, smallPath, since, 10); len(mine) != 2 {
+		if mine, _ := s.Leaders(ctx, smallPath, points.Month, now, 10); len(mine) != 2 {
 			t.Fatalf("union leaders %+v", mine)
 		}
-		byAvg, err := s.UnionRanking(ctx, cityPath, since, false, 10)
+		byAvg, err := s.UnionRanking(ctx, cityPath, points.Month, now, false, 10)
 		if err != nil || len(byAvg) != 2 || byAvg[0].Name != "小" || byAvg[0].Avg() != 10 || byAvg[1].Avg() != 3 {
 			t.Fatalf("by average %+v %v", byAvg, err)
 		}
-		byRate, _ := s.UnionRanking(ctx, cityPath, since, true, 10)
+		byRate, _ := s.UnionRanking(ctx, cityPath, points.Month, now, true, 10)
 		if byRate[0].Name != "小" || byRate[0].Rate() != 100 || byRate[1].Rate() != 10 {
 			t.Fatalf("by rate %+v", byRate)
 		}
@@ -84,6 +84,11 @@ func TestPeriod_Since(t *testing.T) {
 	for p, want := range map[points.Period]string{points.Week: "2026-04-27", points.Month: "2026-05-01", points.Year: "2026-01-01"} {
 		if got := p.Since(now).In(platform.Shanghai).Format("2006-01-02 15:04"); got != want+" 00:00" {
 			t.Errorf("%s starts %s, want %s", p, got, want)
+		}
+	}
+	for p, want := range map[points.Period]string{points.Week: "w2026-04-27", points.Month: "m2026-05", points.Year: "y2026", points.All: "all"} {
+		if got := p.Key(now); got != want {
+			t.Errorf("%s key %s, want %s", p, got, want)
 		}
 	}
 	if !points.All.Since(now).IsZero() {
