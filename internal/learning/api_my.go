@@ -20,7 +20,7 @@ func mountMyAPI(s *web.Server, h *Handlers) {
 	s.WorkerAPI("GET "+p+"/points", doc("My points history (limit, default 20)", nil, pointsSchema, 0), h.apiPoints)
 	s.WorkerAPI("GET "+p+"/quiz", doc("Today's quiz; 404 before it is started. Answers only once it is closed", nil, attemptSchema, 0), h.apiQuiz)
 	s.WorkerAPI("POST "+p+"/quiz/start", doc("Start today's quiz (again: the same quiz)", nil, attemptSchema, http.StatusCreated), h.apiStart)
-	s.WorkerAPI("POST "+p+"/quiz/submit", doc("Submit answers (position → letters); graded on the server, once", submitSchema, attemptSchema, 0), h.apiSubmit)
+	s.WorkerAPIKeyed("POST "+p+"/quiz/submit", doc("Submit answers (position → letters); graded on the server, once", submitSchema, attemptSchema, 0), h.apiSubmit)
 	s.WorkerAPI("GET "+p+"/events", doc("Events for my union, with my sign-up and check-in", nil, listSchema, 0), h.apiEvents)
 	s.WorkerAPI("POST "+p+"/events/signup", doc("Sign up for an event", idSchema("event_id"), okSchema, http.StatusCreated), h.apiSignUp)
 	s.WorkerAPI("POST "+p+"/checkin", doc("Check in with the code scanned from the organiser's screen", tokenSchema, eventSchema, http.StatusCreated), h.apiCheckin)
@@ -159,9 +159,12 @@ func (h *Handlers) apiSubmit(c *web.Ctx) error {
 		}
 		answers[n] = v
 	}
-	a, err := h.store.Submit(c.R.Context(), in.AttemptID, answers)
+	a, replayed, err := h.store.SubmitKeyed(c.R.Context(), in.AttemptID, answers, c.IdempotencyKey())
 	if err != nil {
 		return err
+	}
+	if replayed {
+		c.Replayed()
 	}
 	return c.JSON(http.StatusOK, attemptJSON(a))
 }

@@ -30,6 +30,9 @@ type Attempt struct {
 	Total, Correct        int
 	Points                int64
 	Items                 []Item
+
+	cityID, orgID int64 // the union the quiz was taken in, for the ledger
+	orgPath       string
 }
 
 // Item is one question of an attempt, as it was when drawn. While the attempt is
@@ -234,44 +237,84 @@ var ErrAlreadySubmitted = platform.Errorf(platform.CodeConflict, "learning.err.a
 // the same moment, is refused. Past the time limit the quiz is closed as
 // expired and earns nothing.
 func (s *Store) Submit(ctx context.Context, attemptID int64, answers map[int]string) (*Attempt, error) {
+	a, _, err := s.SubmitKeyed(ctx, attemptID, answers, "")
+	return a, err
+}
+
+// SubmitKeyed is Submit for a client that sends an idempotency key: the key is
+// stored with the closed quiz in the same transaction, and a retry with the
+// same key gets the quiz back (replayed) where another submission is refused.
+func (s *Store) SubmitKeyed(ctx context.Context, attemptID int64, answers map[int]string, key string) (a *Attempt, replayed bool, err error) {
 	w, err := workerActor(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	var graded *Attempt
 	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
 		now := s.clock.Now().UTC()
-		a, err := scanAttempt(tx.QueryRow(ctx, `SELECT `+attemptCols+` FROM learning_attempts WHERE id = ? AND worker_id = ?`, attemptID, w.WorkerID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return platform.NotFound
-		}
-		if err != nil {
-			return fmt.Errorf("learning: submit %d: %w", attemptID, err)
+		if a, err = loadForGrading(ctx, tx, attemptID, w.WorkerID); err != nil {
+			return err
 		}
 		if a.Status != AttemptOpen {
 			return ErrAlreadySubmitted
 		}
 		if !a.Open(now) {
-			_, err := tx.Exec(ctx, `UPDATE learning_attempts SET status = 'expired' WHERE id = ? AND status = 'open'`, a.ID)
+			a.Status = AttemptExpired
+			_, err := tx.Exec(ctx, `UPDATE learning_attempts SET status = 'expired', submit_key = ? WHERE id = ? AND status = 'open'`, key, a.ID)
 			return err
 		}
-		graded = a
-		return s.grade(ctx, tx, a, answers, now)
+		return s.grade(ctx, tx, a, answers, key, now)
 	})
+	if errors.Is(err, ErrAlreadySubmitted) && key != "" {
+		var stored string
+		if e := s.db.QueryRow(ctx, `SELECT submit_key FROM learning_attempts WHERE id = ? AND worker_id = ?`, attemptID, w.WorkerID).
+			Scan(&stored); e == nil && stored == key {
+			a, err = s.Attempt(ctx, attemptID)
+			return a, err == nil, err
+		}
+	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if graded != nil && graded.Status == AttemptSubmitted {
-		return graded, nil // as stored: no need to read it back
+	if a.Status == AttemptSubmitted {
+		return a, false, nil // as stored: no need to read it back
 	}
-	return s.Attempt(ctx, attemptID)
+	a, err = s.Attempt(ctx, attemptID)
+	return a, false, err
 }
 
-func (s *Store) grade(ctx context.Context, tx *platform.Tx, a *Attempt, answers map[int]string, now time.Time) error {
-	a.Status = AttemptSubmitted // loadItems keeps the answers for grading
-	if err := s.loadItems(ctx, tx, a, now); err != nil {
-		return err
+// loadForGrading reads an open quiz, its questions with their answers and the
+// worker's union, in one statement.
+func loadForGrading(ctx context.Context, tx *platform.Tx, attemptID, workerID int64) (*Attempt, error) {
+	rows, err := tx.Query(ctx, `SELECT a.status, a.quiz_date, a.started_at, a.deadline_at, a.city_id, a.org_id, o.path,
+			i.position, i.question_id, i.kind, i.stem, i.options, i.answer, i.explanation
+		FROM learning_attempts a JOIN orgs o ON o.id = a.org_id JOIN learning_attempt_items i ON i.attempt_id = a.id
+		WHERE a.id = ? AND a.worker_id = ? ORDER BY i.position`, attemptID, workerID)
+	if err != nil {
+		return nil, fmt.Errorf("learning: submit %d: %w", attemptID, err)
 	}
+	defer rows.Close()
+	a := &Attempt{ID: attemptID, WorkerID: workerID}
+	for rows.Next() {
+		var it Item
+		var options string
+		if err := rows.Scan(&a.Status, &a.Date, &a.StartedAt, &a.DeadlineAt, &a.cityID, &a.orgID, &a.orgPath,
+			&it.Position, &it.QuestionID, &it.Kind, &it.Stem, &options, &it.Answer, &it.Explanation); err != nil {
+			return nil, err
+		}
+		it.Options = loadOptions(options)
+		a.Items = append(a.Items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(a.Items) == 0 {
+		return nil, platform.NotFound
+	}
+	a.Total = len(a.Items)
+	return a, nil
+}
+
+func (s *Store) grade(ctx context.Context, tx *platform.Tx, a *Attempt, answers map[int]string, key string, now time.Time) error {
 	correct, answered := 0, 0
 	for i, it := range a.Items {
 		given := normalizeAnswer(answers[it.Position], it.Kind)
@@ -284,8 +327,8 @@ func (s *Store) grade(ctx context.Context, tx *platform.Tx, a *Attempt, answers 
 		}
 	}
 	pts := s.settings.Score(correct, answered, len(a.Items))
-	res, err := tx.Exec(ctx, `UPDATE learning_attempts SET status = 'submitted', submitted_at = ?, correct = ?, points = ?
-		WHERE id = ? AND status = 'open'`, now, correct, pts, a.ID)
+	res, err := tx.Exec(ctx, `UPDATE learning_attempts SET status = 'submitted', submitted_at = ?, correct = ?, points = ?, submit_key = ?
+		WHERE id = ? AND status = 'open'`, now, correct, pts, key, a.ID)
 	if err != nil {
 		return fmt.Errorf("learning: grade %d: %w", a.ID, err)
 	}
@@ -295,12 +338,13 @@ func (s *Store) grade(ctx context.Context, tx *platform.Tx, a *Attempt, answers 
 	if err := saveAnswers(ctx, tx, a); err != nil {
 		return err
 	}
-	a.Correct, a.Points, a.SubmittedAt = correct, pts, &now
+	a.Status, a.Correct, a.Points, a.SubmittedAt = AttemptSubmitted, correct, pts, &now
 	if pts == 0 {
 		return nil
 	}
 	_, err = points.Post(ctx, tx, now, points.Award{WorkerID: a.WorkerID, Amount: pts,
-		Reason: fmt.Sprintf("每日答题 %s 答对 %d/%d", a.Date, correct, len(a.Items)), Source: "quiz:" + strconv.FormatInt(a.ID, 10)})
+		Reason: fmt.Sprintf("每日答题 %s 答对 %d/%d", a.Date, correct, len(a.Items)), Source: "quiz:" + strconv.FormatInt(a.ID, 10),
+		CityID: a.cityID, OrgID: a.orgID, OrgPath: a.orgPath})
 	return err
 }
 
