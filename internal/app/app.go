@@ -105,7 +105,7 @@ func (a *App) Server() *web.Server {
 	audit.Mount(s, a.DB, a.Clock)
 	membership.Mount(s, a.Membership, a.Keys)
 	relief.Mount(s, a.Relief)
-	learning.Mount(s, a.Learning, a.Points)
+	learning.Mount(s, a.Learning, a.Points, a.Photos)
 	care.Mount(s, a.Care)
 	dashboard.Mount(s, a.Dashboard)
 	mountAPI(s, a)

@@ -69,6 +69,9 @@ func init() {
 		accessRow{"POST /console/learning/events/{id}/summary", "learning.edit", "event"},
 		accessRow{"POST /console/learning/events/{id}/tick", "learning.edit", "event"},
 		accessRow{"GET /console/learning/events/{id}/checkin", "learning.view", "event"},
+		accessRow{"POST /console/learning/events/{id}/photos", "learning.edit", "event"},
+		accessRow{"POST /console/learning/events/{id}/photos/remove", "learning.edit", "event"},
+		accessRow{"GET /portal/learning/event", "", ""},
 	)
 	matrixTargets["question"] = questionTargets
 	matrixTargets["event"] = eventTargets

@@ -3,6 +3,7 @@ package learning
 import (
 	"embed"
 
+	"zhijia/internal/photo"
 	"zhijia/internal/platform"
 	"zhijia/internal/points"
 	"zhijia/internal/web"
@@ -15,6 +16,7 @@ var templates embed.FS
 type Handlers struct {
 	store  *Store
 	ledger *points.Store
+	photos *photo.Store
 }
 
 // Permissions of the console pages.
@@ -24,8 +26,8 @@ const (
 )
 
 // Mount adds the learning routes, pages and menu entries to the shell.
-func Mount(s *web.Server, store *Store, ledger *points.Store) {
-	h := &Handlers{store: store, ledger: ledger}
+func Mount(s *web.Server, store *Store, ledger *points.Store, photos *photo.Store) {
+	h := &Handlers{store: store, ledger: ledger, photos: photos}
 	s.Catalog.Add(Messages)
 	s.Catalog.Add(points.Messages)
 	s.AddPages("learning", templates, "templates")
@@ -36,7 +38,8 @@ func Mount(s *web.Server, store *Store, ledger *points.Store) {
 		"portal/ranking": &rankingView{}, "console/ranking": &rankingView{}, "console/rewards": &rewardsView{},
 		"console/reward_form": &rewardForm{}, "console/orders": &ordersView{}, "portal/mall": &mallView{},
 		"console/ledger": &ledgerView{}, "console/report": &reportView{}, "console/contests": &contestsView{},
-		"console/contest_form": &contestForm{}, "console/contest": &contestView{C: &QuizContest{}}, "portal/contests": &myContestView{}} {
+		"console/contest_form": &contestForm{}, "console/contest": &contestView{C: &QuizContest{}}, "portal/contests": &myContestView{},
+		"portal/event": &myEventView{E: &MyEvent{}}} {
 		s.Sample("learning/"+page, zero)
 	}
 	s.AddMenu(web.MenuItem{Group: "learning.menu_group", Label: "learning.menu.questions", Href: questionsPath, Perm: permView, Order: 400},
@@ -59,6 +62,7 @@ func mountPortal(s *web.Server, h *Handlers) {
 	s.Portal("GET /portal/learning/quiz", h.quiz)
 	s.Portal("POST /portal/learning/quiz", h.submitQuiz)
 	s.Portal("GET "+portalEventsPath, h.myEvents)
+	s.Portal("GET "+portalEventPath, h.myEvent)
 	s.Portal("POST "+portalEventsPath+"/signup", h.signUp)
 	s.Portal("GET /portal/learning/checkin", h.checkinPage)
 	s.Portal("POST /portal/learning/checkin", h.checkin)
@@ -91,6 +95,8 @@ func mountConsole(s *web.Server, h *Handlers) {
 	s.Console("POST "+eventsPath+"/{id}/summary", permEdit, h.eventSummary)
 	s.Console("POST "+eventsPath+"/{id}/tick", permEdit, h.eventTick)
 	s.Console("GET "+eventsPath+"/{id}/checkin", permView, h.eventCheckin)
+	s.Console("POST "+eventsPath+"/{id}/photos", permEdit, h.eventPhotoAdd)
+	s.Console("POST "+eventsPath+"/{id}/photos/remove", permEdit, h.eventPhotoRemove)
 	s.Console("GET "+contestsPath, permView, h.contests)
 	s.Console("GET "+contestsPath+"/new", permEdit, h.contestNew)
 	s.Console("POST "+contestsPath, permEdit, h.contestCreate)

@@ -9,6 +9,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"zhijia/internal/photo"
 	"zhijia/internal/platform"
 	"zhijia/internal/web"
 )
@@ -42,6 +43,7 @@ type eventView struct {
 	Attendance []Attendee
 	WorkerID   string // tick form, as typed
 	Summary    string
+	Photos     []photo.Photo
 	Alert      string
 	Errors     map[string]string
 }
@@ -167,6 +169,9 @@ func (h *Handlers) renderEvent(c *web.Ctx, status int, id int64, v *eventView) e
 	if err != nil {
 		return err
 	}
+	if pid := c.R.URL.Query().Get("photo"); pid != "" && c.R.Method == http.MethodGet {
+		return h.servePhoto(c, id, pid)
+	}
 	if v.Attendance, err = h.store.Attendance(ctx, id); err != nil {
 		return err
 	}
@@ -179,6 +184,9 @@ func (h *Handlers) renderEvent(c *web.Ctx, status int, id int64, v *eventView) e
 		return c.ExportXLSX(c.T("learning.event.attendance")+" "+e.Title, head, out)
 	}
 	v.E, v.CanEdit = e, c.Server().Can(c.Actor, permEdit)
+	if v.Photos, err = h.photos.List(ctx, PhotoKind, id); err != nil {
+		return err
+	}
 	if v.Summary == "" {
 		v.Summary = e.Summary
 	}
