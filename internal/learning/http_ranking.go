@@ -95,11 +95,14 @@ func (h *Handlers) consoleRanking(c *web.Ctx) error {
 	q := c.ParseList("avg", "rate")
 	v := &rankingView{Period: pickPeriod(q.Get("period")), Periods: points.Periods(), ByRate: q.Sort == "rate", Q: q}
 	now := h.store.clock.Now()
+	people := q.Export && q.Get("board") == "people"
 	var err error
-	if v.Unions, err = h.ledger.UnionRanking(ctx, c.Actor.OrgPath, v.Period, now, v.ByRate, q.Limit()); err != nil {
-		return err
+	if !people {
+		if v.Unions, err = h.ledger.UnionRanking(ctx, c.Actor.OrgPath, v.Period, now, v.ByRate, q.Limit()); err != nil {
+			return err
+		}
 	}
-	if q.Export {
+	if q.Export && !people {
 		head := []string{c.T("learning.rank.rank"), c.T("learning.rank.union"), c.T("learning.rank.headcount"), c.T("learning.rank.points"),
 			c.T("learning.rank.active"), c.T("learning.rank.avg"), c.T("learning.rank.rate")}
 		out := make([][]any, 0, len(v.Unions))
@@ -108,10 +111,22 @@ func (h *Handlers) consoleRanking(c *web.Ctx) error {
 		}
 		return c.ExportXLSX(c.T("learning.rank.unions"), head, out)
 	}
-	if v.Leaders, err = h.ledger.Leaders(ctx, c.Actor.OrgPath, v.Period, now, 20); err != nil {
+	limit := 20
+	if q.Export {
+		limit = q.Limit()
+	}
+	if v.Leaders, err = h.ledger.Leaders(ctx, c.Actor.OrgPath, v.Period, now, limit); err != nil {
 		return err
 	}
 	maskLeaders(v.Leaders)
+	if people {
+		head := []string{c.T("learning.rank.rank"), c.T("learning.att.name"), c.T("learning.rank.union"), c.T("learning.rank.points")}
+		out := make([][]any, 0, len(v.Leaders))
+		for _, l := range v.Leaders {
+			out = append(out, []any{l.Rank, l.Name, l.OrgName, l.Points})
+		}
+		return c.ExportXLSX(c.T("learning.rank.people"), head, out)
+	}
 	return c.RenderPage(http.StatusOK, "learning/console/ranking", &web.Page{Title: c.T("learning.rank.title"),
 		Crumbs: []web.Crumb{{Label: c.T("learning.menu_group")}, {Label: c.T("learning.rank.title")}}, Data: v})
 }

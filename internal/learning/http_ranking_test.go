@@ -42,6 +42,14 @@ func TestRankingPages_PortalAndConsole(t *testing.T) {
 		if len(rows) < 2 || rows[0][1] != "工会" || rows[1][0] != "1" {
 			t.Fatalf("export rows %v", rows)
 		}
+		f, err = excelize.OpenReader(bytes.NewReader(clerk.Get("/console/learning/ranking?period=all&board=people&export=xlsx").Raw))
+		if err != nil {
+			t.Fatalf("people export: %v", err)
+		}
+		rows, _ = f.GetRows(f.GetSheetName(0))
+		if len(rows) != 3 || rows[0][1] != "姓名" || rows[1][1] != "林*英" || rows[2][3] != "10" {
+			t.Fatalf("people export rows %v", rows)
+		}
 		// 台江's clerk ranks only 台江's people.
 		if body := env.Staff(t, "taijiang.clerk").Get("/console/learning/ranking?period=all").Body; bytes.Contains([]byte(body), []byte("林*英")) {
 			t.Fatal("台江 sees 鼓楼 workers on its leaderboard")
@@ -88,6 +96,15 @@ func TestReportPage(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		env := apptest.New(t, db)
 		clerk := env.Staff(t, "gulou.clerk")
-		want(t, clerk.Get("/console/learning/report?year=nonsense"), http.StatusOK, "思政学习年度统计", "活动场次", "五月风讲堂", "主题班会")
+		want(t, clerk.Get("/console/learning/report?year=nonsense"), http.StatusOK, "思政学习年度统计", "活动场次", "五月风讲堂", "主题班会", "export=xlsx")
+		x := clerk.Get("/console/learning/report?export=xlsx")
+		f, err := excelize.OpenReader(bytes.NewReader(x.Raw))
+		if err != nil {
+			t.Fatalf("report export: %v", err)
+		}
+		rows, _ := f.GetRows(f.GetSheetName(0))
+		if len(rows) < 8 || rows[0][0] != "指标" || rows[1][0] != "活动场次" {
+			t.Fatalf("report export rows %v", rows)
+		}
 	})
 }

@@ -318,6 +318,7 @@ var Messages = map[string][2]string{
 	"learning.ledger.kind.order-cancel":    {"兑换退回", "Refund"},
 	"learning.menu.report":                 {"年度统计", "Year report"},
 	"learning.report.title":                {"思政学习年度统计", "Learning: year report"},
+	"learning.report.figure":               {"指标", "Figure"},
 	"learning.report.year":                 {"年度", "Year"},
 	"learning.report.events":               {"活动场次", "Events"},
 	"learning.report.units":                {"覆盖单位", "Units reached"},
