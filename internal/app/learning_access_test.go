@@ -72,6 +72,8 @@ func init() {
 		accessRow{"POST /console/learning/events/{id}/photos", "learning.edit", "event"},
 		accessRow{"POST /console/learning/events/{id}/photos/remove", "learning.edit", "event"},
 		accessRow{"GET /portal/learning/event", "", ""},
+		accessRow{"GET /api/v1/my/learning/events/{id}", "", ""},
+		accessRow{"GET /api/v1/my/learning/events/{id}/photos/{photo}", "", ""},
 	)
 	matrixTargets["question"] = questionTargets
 	matrixTargets["event"] = eventTargets

@@ -1,6 +1,7 @@
 package learning
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -22,6 +23,9 @@ func mountMyAPI(s *web.Server, h *Handlers) {
 	s.WorkerAPI("POST "+p+"/quiz/start", doc("Start today's quiz (again: the same quiz)", nil, attemptSchema, http.StatusCreated), h.apiStart)
 	s.WorkerAPIKeyed("POST "+p+"/quiz/submit", doc("Submit answers (position → letters); graded on the server, once", submitSchema, attemptSchema, 0), h.apiSubmit)
 	s.WorkerAPI("GET "+p+"/events", doc("Events for my union, with my sign-up and check-in", nil, listSchema, 0), h.apiEvents)
+	s.WorkerAPI("GET "+p+"/events/{id}", doc("One event for my union, with its summary and photos afterwards", nil, eventPageSchema, 0), h.apiEvent)
+	s.WorkerAPI("GET "+p+"/events/{id}/photos/{photo}", web.APIDoc{Summary: "A photo of an event for my union (image/jpeg or image/png)",
+		Tag: "my"}, h.apiEventPhoto)
 	s.WorkerAPI("POST "+p+"/events/signup", doc("Sign up for an event", idSchema("event_id"), okSchema, http.StatusCreated), h.apiSignUp)
 	s.WorkerAPI("POST "+p+"/checkin", doc("Check in with the code scanned from the organiser's screen", tokenSchema, eventSchema, http.StatusCreated), h.apiCheckin)
 	s.WorkerAPI("GET "+p+"/mall", doc("Rewards I can redeem now, and my redemptions", nil, mallSchema, 0), h.apiMall)
@@ -302,4 +306,48 @@ func (h *Handlers) apiCancel(c *web.Ctx) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"ok": true})
+}
+
+// PhotoJSON is an event photo; url fetches it with the same bearer token.
+type PhotoJSON struct {
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	URL    string `json:"url"`
+}
+
+func (h *Handlers) apiEvent(c *web.Ctx) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	e, err := h.store.MyEvent(c.R.Context(), id)
+	if err != nil {
+		return err
+	}
+	list, err := h.photos.List(c.R.Context(), PhotoKind, id)
+	if err != nil {
+		return err
+	}
+	photos := []PhotoJSON{}
+	for _, p := range list {
+		photos = append(photos, PhotoJSON{ID: p.ID, Name: p.Name, Type: p.Type, Width: p.Width, Height: p.Height,
+			URL: fmt.Sprintf("/api/v1/my/learning/events/%d/photos/%d", id, p.ID)})
+	}
+	j := eventJSON(&e.Event)
+	j.SignedUp, j.CheckedIn = e.SignedUp, e.CheckedIn
+	return c.JSON(http.StatusOK, map[string]any{"event": j, "summary": e.Summary, "photos": photos})
+}
+
+func (h *Handlers) apiEventPhoto(c *web.Ctx) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.store.MyEvent(c.R.Context(), id); err != nil {
+		return err
+	}
+	return h.servePhoto(c, id, c.R.PathValue("photo"))
 }

@@ -30,6 +30,10 @@ var (
 		"id": integer, "kind": str, "title": str, "host": str, "venue": str, "place": str, "starts": stamp, "ends": stamp,
 		"org": str, "signup": boolean, "points": integer, "signed_up": boolean, "checked_in": boolean}}
 	listSchema  = map[string]any{"type": "object", "properties": map[string]any{"items": map[string]any{"type": "array", "items": eventSchema}}}
+	photoSchema = map[string]any{"type": "object", "properties": map[string]any{"id": integer, "name": str, "type": str,
+		"width": integer, "height": integer, "url": str}}
+	eventPageSchema = map[string]any{"type": "object", "properties": map[string]any{"event": eventSchema, "summary": str,
+		"photos": map[string]any{"type": "array", "items": photoSchema}}}
 	okSchema    = map[string]any{"type": "object", "properties": map[string]any{"ok": boolean}}
 	tokenSchema = map[string]any{"type": "object", "additionalProperties": false,
 		"properties": map[string]any{"token": map[string]any{"type": "string", "description": "the t parameter of the scanned link"}},

@@ -98,6 +98,16 @@ func TestEventPhotos_UploadShowOnPortalAndRemove(t *testing.T) {
 			t.Fatalf("an unknown event on the portal: %d", r.Status)
 		}
 
+		// The same through the worker's API.
+		tok := env.WorkerToken(t, "13900000001")
+		wantAPI(t, env.API(t, tok, "GET", "/api/v1/my/learning/events/"+id, "", ""), http.StatusOK, `"summary"`,
+			`"url":"/api/v1/my/learning/events/`+id+`/photos/`+m[1]+`"`, `"type":"image/png"`)
+		if r := env.API(t, tok, "GET", "/api/v1/my/learning/events/"+id+"/photos/"+m[1], "", ""); r.Status != http.StatusOK ||
+			r.Header.Get("Content-Type") != "image/png" {
+			t.Fatalf("API photo: %d %q", r.Status, r.Header.Get("Content-Type"))
+		}
+		wantAPI(t, env.API(t, tok, "GET", "/api/v1/my/learning/events/999999", "", ""), http.StatusNotFound)
+
 		// Removing it twice: removed, then said to be gone.
 		r = clerk.PostForm(page+"/photos/remove", url.Values{"photo": {m[1]}})
 		want(t, clerk.Get(r.Location), http.StatusOK, "照片已删除", "暂无照片")
