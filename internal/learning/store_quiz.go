@@ -32,7 +32,6 @@ type Attempt struct {
 	Items                 []Item
 
 	cityID, orgID int64 // the union the quiz was taken in, for the ledger
-	orgPath       string
 }
 
 // Item is one question of an attempt, as it was when drawn. While the attempt is
@@ -249,21 +248,24 @@ func (s *Store) SubmitKeyed(ctx context.Context, attemptID int64, answers map[in
 	if err != nil {
 		return nil, false, err
 	}
-	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
-		now := s.clock.Now().UTC()
-		if a, err = loadForGrading(ctx, tx, attemptID, w.WorkerID); err != nil {
-			return err
-		}
-		if a.Status != AttemptOpen {
-			return ErrAlreadySubmitted
-		}
-		if !a.Open(now) {
-			a.Status = AttemptExpired
-			_, err := tx.Exec(ctx, `UPDATE learning_attempts SET status = 'expired', submit_key = ? WHERE id = ? AND status = 'open'`, key, a.ID)
-			return err
-		}
-		return s.grade(ctx, tx, a, answers, key, now)
-	})
+	// The quiz and its answers are read before the write transaction (they never
+	// change once drawn; the status is guarded by grade's update), on the
+	// reader's prepared statements: the one writer is held for the writes only.
+	if a, err = loadForGrading(ctx, s.db, attemptID, w.WorkerID); err != nil {
+		return nil, false, err
+	}
+	err = ErrAlreadySubmitted
+	if a.Status == AttemptOpen {
+		err = s.db.InTx(ctx, func(tx *platform.Tx) error {
+			now := s.clock.Now().UTC()
+			if !a.Open(now) {
+				a.Status = AttemptExpired
+				_, err := tx.Exec(ctx, `UPDATE learning_attempts SET status = 'expired', submit_key = ? WHERE id = ? AND status = 'open'`, key, a.ID)
+				return err
+			}
+			return s.grade(ctx, tx, a, answers, key, now)
+		})
+	}
 	if errors.Is(err, ErrAlreadySubmitted) && key != "" {
 		var stored string
 		if e := s.db.QueryRow(ctx, `SELECT submit_key FROM learning_attempts WHERE id = ? AND worker_id = ?`, attemptID, w.WorkerID).
@@ -283,11 +285,11 @@ func (s *Store) SubmitKeyed(ctx context.Context, attemptID int64, answers map[in
 }
 
 // loadForGrading reads an open quiz, its questions with their answers and the
-// worker's union, in one statement.
-func loadForGrading(ctx context.Context, tx *platform.Tx, attemptID, workerID int64) (*Attempt, error) {
-	rows, err := tx.Query(ctx, `SELECT a.status, a.quiz_date, a.started_at, a.deadline_at, a.city_id, a.org_id, o.path,
+// union it was taken in, in one statement.
+func loadForGrading(ctx context.Context, db rowsQueryer, attemptID, workerID int64) (*Attempt, error) {
+	rows, err := db.Query(ctx, `SELECT a.status, a.quiz_date, a.started_at, a.deadline_at, a.city_id, a.org_id,
 			i.position, i.question_id, i.kind, i.stem, i.options, i.answer, i.explanation
-		FROM learning_attempts a JOIN orgs o ON o.id = a.org_id JOIN learning_attempt_items i ON i.attempt_id = a.id
+		FROM learning_attempts a JOIN learning_attempt_items i ON i.attempt_id = a.id
 		WHERE a.id = ? AND a.worker_id = ? ORDER BY i.position`, attemptID, workerID)
 	if err != nil {
 		return nil, fmt.Errorf("learning: submit %d: %w", attemptID, err)
@@ -297,7 +299,7 @@ func loadForGrading(ctx context.Context, tx *platform.Tx, attemptID, workerID in
 	for rows.Next() {
 		var it Item
 		var options string
-		if err := rows.Scan(&a.Status, &a.Date, &a.StartedAt, &a.DeadlineAt, &a.cityID, &a.orgID, &a.orgPath,
+		if err := rows.Scan(&a.Status, &a.Date, &a.StartedAt, &a.DeadlineAt, &a.cityID, &a.orgID,
 			&it.Position, &it.QuestionID, &it.Kind, &it.Stem, &options, &it.Answer, &it.Explanation); err != nil {
 			return nil, err
 		}
@@ -344,7 +346,7 @@ func (s *Store) grade(ctx context.Context, tx *platform.Tx, a *Attempt, answers 
 	}
 	_, err = points.Post(ctx, tx, now, points.Award{WorkerID: a.WorkerID, Amount: pts,
 		Reason: fmt.Sprintf("每日答题 %s 答对 %d/%d", a.Date, correct, len(a.Items)), Source: "quiz:" + strconv.FormatInt(a.ID, 10),
-		CityID: a.cityID, OrgID: a.orgID, OrgPath: a.orgPath})
+		CityID: a.cityID, OrgID: a.orgID})
 	return err
 }
 

@@ -23,10 +23,9 @@ type Award struct {
 	Reason   string // shown to the worker, e.g. "每日答题 答对 5/5"
 	Source   string // unique key of the award, e.g. "quiz:2026-05-01:42"
 	Refund   bool   // points given back (a cancelled redemption): balance only, not earned
-	// The worker's city, union and its path, when the caller has them at hand
-	// (it saves reading them again); read from the registry when OrgPath is empty.
+	// The worker's city and union when the caller has them at hand (it saves
+	// reading them again); read from the registry when OrgID is 0.
 	CityID, OrgID int64
-	OrgPath       string
 }
 
 // Entry is one stored ledger row.
@@ -73,9 +72,8 @@ func Post(ctx context.Context, tx *platform.Tx, now time.Time, a Award) (posted 
 	if err := a.Validate(); err != nil {
 		return false, err
 	}
-	if a.OrgPath == "" {
-		err = tx.QueryRow(ctx, `SELECT w.city_id, w.org_id, o.path FROM workers w JOIN orgs o ON o.id = w.org_id WHERE w.id = ?`,
-			a.WorkerID).Scan(&a.CityID, &a.OrgID, &a.OrgPath)
+	if a.OrgID == 0 {
+		err = tx.QueryRow(ctx, `SELECT city_id, org_id FROM workers WHERE id = ?`, a.WorkerID).Scan(&a.CityID, &a.OrgID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, platform.NotFound
 		}
@@ -88,6 +86,7 @@ func Post(ctx context.Context, tx *platform.Tx, now time.Time, a Award) (posted 
 	if a.Refund {
 		refund = 1
 	}
+	// A trigger queues an earned entry for the leaderboards (see Fold).
 	res, err := tx.Exec(ctx, `INSERT INTO points_entries (city_id, worker_id, org_id, amount, refund, reason, source, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (city_id, source) DO NOTHING`,
 		cityID, a.WorkerID, orgID, a.Amount, refund, strings.TrimSpace(a.Reason), strings.TrimSpace(a.Source), now)
@@ -95,7 +94,7 @@ func Post(ctx context.Context, tx *platform.Tx, now time.Time, a Award) (posted 
 		return false, fmt.Errorf("points: post %s: %w", a.Source, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return false, nil
+		return false, nil // posted before
 	}
 	if a.Amount > 0 {
 		earned := a.Amount
@@ -109,10 +108,7 @@ func Post(ctx context.Context, tx *platform.Tx, now time.Time, a Award) (posted 
 		if err != nil {
 			return false, fmt.Errorf("points: credit %d: %w", a.WorkerID, err)
 		}
-		if a.Refund {
-			return true, nil
-		}
-		return true, addTotals(ctx, tx, now, a)
+		return true, nil
 	}
 	res, err = tx.Exec(ctx, `UPDATE points_balances SET balance = balance + ?, updated_at = ?
 		WHERE worker_id = ? AND balance + ? >= 0`, a.Amount, now, a.WorkerID, a.Amount)

@@ -95,3 +95,48 @@ func TestPeriod_Since(t *testing.T) {
 		t.Error("all time has a start")
 	}
 }
+
+// TestFold_ConcurrentFoldersCountEachEntryOnce: awards queued for the boards,
+// folded by several readers at once, add up to the ledger's sums exactly.
+func TestFold_ConcurrentFoldersCountEachEntryOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		ctx := context.Background()
+		clock := platform.NewFakeClock(t0)
+		s := points.NewStore(db, clock)
+		var city int64
+		db.QueryRow(ctx, `INSERT INTO orgs (level, name, path, depth, created_at, updated_at) VALUES ('city', '市', '', 0, ?, ?) RETURNING id`, t0, t0).Scan(&city)
+		cityPath := fmt.Sprintf("/%d/", city)
+		db.Exec(ctx, `UPDATE orgs SET path = ?, city_id = ? WHERE id = ?`, cityPath, city, city)
+		_, ids := unionWithWorkers(t, db, city, cityPath, "甲", 30)
+		want := map[int64]int64{}
+		for i := range 600 {
+			w := ids[i%len(ids)]
+			if _, err := s.Award(ctx, points.Award{WorkerID: w, Amount: int64(1 + i%7), Reason: "测试", Source: fmt.Sprintf("f:%d", i)}); err != nil {
+				t.Fatal(err)
+			}
+			want[w] += int64(1 + i%7)
+		}
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() { errs <- s.Fold(ctx) }()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		all, err := s.Leaders(ctx, cityPath, points.All, clock.Now(), 100)
+		if err != nil || len(all) != len(ids) {
+			t.Fatalf("leaders %d %v", len(all), err)
+		}
+		for _, l := range all {
+			if l.Points != want[l.WorkerID] {
+				t.Fatalf("worker %d: %d on the board, %d in the ledger", l.WorkerID, l.Points, want[l.WorkerID])
+			}
+		}
+		u, err := s.UnionRanking(ctx, cityPath, points.Week, clock.Now(), true, 10)
+		if err != nil || len(u) != 1 || u[0].Active != len(ids) || u[0].Headcount != len(ids) {
+			t.Fatalf("union %+v %v", u, err)
+		}
+	})
+}

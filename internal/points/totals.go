@@ -10,28 +10,19 @@ import (
 	"zhijia/internal/platform"
 )
 
-// Key names the period containing now in points_totals: "w2026-11-23" (the
-// week starting that Monday), "m2026-11", "y2026" or "all", in Asia/Shanghai.
-func (p Period) Key(now time.Time) string {
-	d := now.In(platform.Shanghai)
+// Key names the period containing t in points_totals: "w2026-11-23" (the week
+// starting that Monday), "m2026-11", "y2026" or "all", in Asia/Shanghai.
+func (p Period) Key(t time.Time) string {
+	d := t.In(platform.Shanghai)
 	switch p {
 	case Week:
-		return "w" + p.Since(now).In(platform.Shanghai).Format("2006-01-02")
+		return "w" + p.Since(t).In(platform.Shanghai).Format("2006-01-02")
 	case Month:
 		return "m" + d.Format("2006-01")
 	case Year:
 		return "y" + d.Format("2006")
 	}
 	return "all"
-}
-
-// periodKeys are the keys an award made at now counts towards.
-func periodKeys(now time.Time) []string {
-	out := make([]string, 0, 4)
-	for _, p := range Periods() {
-		out = append(out, p.Key(now))
-	}
-	return out
 }
 
 // districtOf is the second org on a path (a district or industry union), or 0.
@@ -44,49 +35,187 @@ func districtOf(path string) int64 {
 	return id
 }
 
-// addTotals adds an earned award to the worker's and the union's totals of
-// each period containing now, in the awarding transaction. A worker's first
-// award of a period makes them one more active worker of their union.
-func addTotals(ctx context.Context, tx *platform.Tx, now time.Time, a Award) error {
-	keys := periodKeys(now)
-	district := districtOf(a.OrgPath)
-	args := make([]any, 0, 6*len(keys))
-	for _, k := range keys {
-		args = append(args, k, a.WorkerID, a.CityID, district, a.OrgID, a.Amount)
-	}
-	rows, err := tx.Query(ctx, `INSERT INTO points_totals (period, worker_id, city_id, district_id, org_id, points)
-		VALUES `+values(len(keys), 6)+` ON CONFLICT (period, worker_id) DO UPDATE SET points = points_totals.points + excluded.points,
-		city_id = excluded.city_id, district_id = excluded.district_id, org_id = excluded.org_id RETURNING period, points`, args...)
-	if err != nil {
-		return fmt.Errorf("points: totals of %d: %w", a.WorkerID, err)
-	}
-	fresh := map[string]bool{}
-	for rows.Next() {
-		var k string
-		var pts int64
-		if err := rows.Scan(&k, &pts); err != nil {
-			rows.Close()
-			return err
-		}
-		fresh[k] = pts == a.Amount
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+// Folding: a trigger queues every earned entry in points_pending as it is
+// inserted (keeping four periods' totals in the awarding transaction would cost
+// more than the award itself); Fold moves queued entries into the totals a batch at
+// a time. The batch's DELETE … RETURNING claims its entries, so on either engine
+// each entry is added once however many instances fold at the same time, and an
+// entry is seen only once its award has committed.
+const (
+	foldBatch  = 2000
+	foldRounds = 50 // at most this many batches per call; the next read goes on
+	foldChunk  = 200
+)
+
+// Fold adds the queued entries to the period totals. Every leaderboard read
+// folds first, so a worker sees points on the boards as soon as they are earned.
+func (s *Store) Fold(ctx context.Context) error {
+	var queued int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT entry_id FROM points_pending LIMIT 1) p`).Scan(&queued)
+	if err != nil || queued == 0 {
 		return err
 	}
-	args = args[:0]
-	for _, k := range keys {
-		active := 0
-		if fresh[k] {
-			active = 1
+	for range foldRounds {
+		n, err := s.foldBatch(ctx)
+		if err != nil || n < foldBatch {
+			return err
 		}
-		args = append(args, k, a.OrgID, a.Amount, active)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO points_org_totals (period, org_id, points, active) VALUES `+values(len(keys), 4)+`
-		ON CONFLICT (period, org_id) DO UPDATE SET points = points_org_totals.points + excluded.points,
-		active = points_org_totals.active + excluded.active`, args...)
+	return nil
+}
+
+// total is what a batch adds to one (period, worker) or (period, union).
+type total struct {
+	period              string
+	id, city, dist, org int64
+	points, active      int64
+	worker              int64
+}
+
+func (s *Store) foldBatch(ctx context.Context) (int, error) {
+	n := 0
+	err := s.db.InTx(ctx, func(tx *platform.Tx) error {
+		rows, err := tx.Query(ctx, `DELETE FROM points_pending WHERE entry_id IN (
+			SELECT entry_id FROM points_pending ORDER BY entry_id LIMIT ?) RETURNING entry_id`, foldBatch)
+		if err != nil {
+			return fmt.Errorf("points: claim queued entries: %w", err)
+		}
+		ids, err := scanIDs(rows)
+		if n = len(ids); err != nil || n == 0 {
+			return err
+		}
+		workers, err := batchTotals(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		fresh, err := upsertWorkerTotals(ctx, tx, workers)
+		if err != nil {
+			return err
+		}
+		return upsertOrgTotals(ctx, tx, workers, fresh)
+	})
+	return n, err
+}
+
+func scanIDs(rows interface {
+	Next() bool
+	Scan(...any) error
+	Close() error
+	Err() error
+}) ([]any, error) {
+	defer rows.Close()
+	var out []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// batchTotals sums the claimed entries per period and worker, in entry order,
+// so city, district and union are those of the worker's latest entry.
+func batchTotals(ctx context.Context, tx *platform.Tx, ids []any) ([]*total, error) {
+	rows, err := tx.Query(ctx, `SELECT e.worker_id, e.city_id, e.org_id, o.path, e.amount, e.created_at
+		FROM points_entries e JOIN orgs o ON o.id = e.org_id WHERE e.id IN (`+
+		strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`) ORDER BY e.id`, ids...)
 	if err != nil {
-		return fmt.Errorf("points: union totals of %d: %w", a.OrgID, err)
+		return nil, fmt.Errorf("points: read queued entries: %w", err)
+	}
+	defer rows.Close()
+	byKey := map[string]*total{}
+	var out []*total
+	for rows.Next() {
+		var t total
+		var path string
+		var at time.Time
+		if err := rows.Scan(&t.worker, &t.city, &t.org, &path, &t.points, &at); err != nil {
+			return nil, err
+		}
+		t.dist = districtOf(path)
+		for _, p := range Periods() {
+			k := p.Key(at) + ":" + strconv.FormatInt(t.worker, 10)
+			if have := byKey[k]; have != nil {
+				have.points += t.points
+				have.city, have.dist, have.org = t.city, t.dist, t.org
+				continue
+			}
+			row := t
+			row.period = p.Key(at)
+			byKey[k] = &row
+			out = append(out, &row)
+		}
+	}
+	return out, rows.Err()
+}
+
+// upsertWorkerTotals adds the batch to points_totals and reports which rows are
+// new: a worker's first points of the period make them active in their union.
+func upsertWorkerTotals(ctx context.Context, tx *platform.Tx, ts []*total) (map[string]bool, error) {
+	fresh := map[string]bool{}
+	for lo := 0; lo < len(ts); lo += foldChunk {
+		chunk := ts[lo:min(lo+foldChunk, len(ts))]
+		args := make([]any, 0, 6*len(chunk))
+		added := map[string]int64{}
+		for _, t := range chunk {
+			args = append(args, t.period, t.worker, t.city, t.dist, t.org, t.points)
+			added[t.period+":"+strconv.FormatInt(t.worker, 10)] = t.points
+		}
+		rows, err := tx.Query(ctx, `INSERT INTO points_totals (period, worker_id, city_id, district_id, org_id, points)
+			VALUES `+values(len(chunk), 6)+` ON CONFLICT (period, worker_id) DO UPDATE SET points = points_totals.points + excluded.points,
+			city_id = excluded.city_id, district_id = excluded.district_id, org_id = excluded.org_id RETURNING period, worker_id, points`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("points: add to totals: %w", err)
+		}
+		for rows.Next() {
+			var period string
+			var worker, pts int64
+			if err := rows.Scan(&period, &worker, &pts); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			k := period + ":" + strconv.FormatInt(worker, 10)
+			fresh[k] = pts == added[k]
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return fresh, nil
+}
+
+// upsertOrgTotals adds the batch to each union's totals and active workers.
+func upsertOrgTotals(ctx context.Context, tx *platform.Tx, ts []*total, fresh map[string]bool) error {
+	byKey := map[string]*total{}
+	var orgs []*total
+	for _, t := range ts {
+		k := t.period + ":" + strconv.FormatInt(t.org, 10)
+		o := byKey[k]
+		if o == nil {
+			o = &total{period: t.period, org: t.org}
+			byKey[k] = o
+			orgs = append(orgs, o)
+		}
+		o.points += t.points
+		if fresh[t.period+":"+strconv.FormatInt(t.worker, 10)] {
+			o.active++
+		}
+	}
+	for lo := 0; lo < len(orgs); lo += foldChunk {
+		chunk := orgs[lo:min(lo+foldChunk, len(orgs))]
+		args := make([]any, 0, 4*len(chunk))
+		for _, o := range chunk {
+			args = append(args, o.period, o.org, o.points, o.active)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO points_org_totals (period, org_id, points, active) VALUES `+values(len(chunk), 4)+`
+			ON CONFLICT (period, org_id) DO UPDATE SET points = points_org_totals.points + excluded.points,
+			active = points_org_totals.active + excluded.active`, args...)
+		if err != nil {
+			return fmt.Errorf("points: add to union totals: %w", err)
+		}
 	}
 	return nil
 }

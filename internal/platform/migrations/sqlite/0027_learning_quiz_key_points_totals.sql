@@ -5,10 +5,13 @@
 ALTER TABLE learning_attempts ADD COLUMN submit_key TEXT NOT NULL DEFAULT '';
 
 -- Points earned per worker and period ('w2026-11-23' the week starting that
--- Monday, 'm2026-11', 'y2026', 'all'; Asia/Shanghai), kept by points.Post in
--- the awarding transaction, so a leaderboard page reads the top of an index
--- instead of summing a year of entries. city, district (second org of the
--- path) and org are those of the worker's latest award.
+-- Monday, 'm2026-11', 'y2026', 'all'; Asia/Shanghai), so a leaderboard page
+-- reads the top of an index instead of summing a year of entries. city,
+-- district (second org of the path) and org are those of the worker's latest
+-- award. A trigger queues each earned entry in points_pending (inside the
+-- awarding statement: no extra statement for the awarding transaction to parse);
+-- a leaderboard read first folds the queue into the totals, a batch at a time,
+-- each entry exactly once.
 CREATE TABLE points_totals (
     period TEXT NOT NULL,
     worker_id INTEGER NOT NULL REFERENCES workers (id),
@@ -21,6 +24,17 @@ CREATE TABLE points_totals (
 CREATE INDEX points_totals_city ON points_totals (period, city_id, points DESC, worker_id);
 CREATE INDEX points_totals_district ON points_totals (period, district_id, points DESC, worker_id);
 CREATE INDEX points_totals_org ON points_totals (period, org_id, points DESC, worker_id);
+
+CREATE TABLE points_pending (
+    entry_id INTEGER PRIMARY KEY
+);
+
+-- +goose StatementBegin
+CREATE TRIGGER points_entries_queue AFTER INSERT ON points_entries
+WHEN NEW.amount > 0 AND NEW.refund = 0 BEGIN
+    INSERT INTO points_pending (entry_id) VALUES (NEW.id);
+END;
+-- +goose StatementEnd
 
 -- Points earned per union and period, and how many workers earned them (active).
 CREATE TABLE points_org_totals (
@@ -42,6 +56,8 @@ INSERT INTO points_org_totals (period, org_id, points, active)
     WHERE amount > 0 AND refund = 0 GROUP BY org_id;
 
 -- +goose Down
+DROP TRIGGER points_entries_queue;
+DROP TABLE points_pending;
 DROP TABLE points_org_totals;
 DROP TABLE points_totals;
 ALTER TABLE learning_attempts DROP COLUMN submit_key;
