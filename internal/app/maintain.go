@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"zhijia/internal/points"
 	"zhijia/internal/web"
 )
 
@@ -31,6 +32,7 @@ func (a *App) Sweep(ctx context.Context) error {
 
 // Maintain runs Sweep every SweepEvery until ctx ends.
 func (a *App) Maintain(ctx context.Context) {
+	go a.Points.FoldEvery(ctx, points.FoldInterval, a.Logger.Error) // the leaderboards' queue (points.Store.Fold)
 	t := time.NewTicker(SweepEvery)
 	defer t.Stop()
 	for {

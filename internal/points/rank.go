@@ -53,7 +53,7 @@ type Leader struct {
 // city). Ties share the order of who got there first (lower worker id). It
 // reads the top of points_totals, however many workers and entries there are.
 func (s *Store) Leaders(ctx context.Context, path string, p Period, now time.Time, limit int) ([]Leader, error) {
-	if err := s.Fold(ctx); err != nil {
+	if err := s.fold(ctx, foldOnRead); err != nil {
 		return nil, err
 	}
 	cond, arg := scopeCond(path)
@@ -113,7 +113,7 @@ func (u UnionStanding) Rate() float64 { return float64(u.RatePermille) / 10 }
 // UnionRanking ranks the unions under path that have workers by average points
 // per worker (byRate false) or by participation rate, so a small union can lead.
 func (s *Store) UnionRanking(ctx context.Context, path string, p Period, now time.Time, byRate bool, limit int) ([]UnionStanding, error) {
-	if err := s.Fold(ctx); err != nil {
+	if err := s.fold(ctx, foldOnRead); err != nil {
 		return nil, err
 	}
 	lo, hi := platform.SubtreeRange(path)

@@ -42,20 +42,44 @@ func districtOf(path string) int64 {
 // each entry is added once however many instances fold at the same time, and an
 // entry is seen only once its award has committed.
 const (
-	foldBatch  = 2000
-	foldRounds = 50 // at most this many batches per call; the next read goes on
-	foldChunk  = 200
+	foldBatch  = 1000
+	foldOnRead = 2   // batches a leaderboard read folds at most, to stay quick
+	foldChunk  = 250 // rows per upsert statement
 )
 
-// Fold adds the queued entries to the period totals. Every leaderboard read
-// folds first, so a worker sees points on the boards as soon as they are earned.
-func (s *Store) Fold(ctx context.Context) error {
+// FoldInterval is how often a running server folds the queue (see FoldEvery).
+const FoldInterval = time.Second
+
+// Fold adds every queued entry to the period totals.
+func (s *Store) Fold(ctx context.Context) error { return s.fold(ctx, -1) }
+
+// FoldEvery folds the queue every interval until ctx ends, so the boards stay
+// current under a steady stream of awards; any instance may run it.
+func (s *Store) FoldEvery(ctx context.Context, every time.Duration, logf func(msg string, args ...any)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Fold(ctx); err != nil && ctx.Err() == nil {
+				logf("points: fold the leaderboards' queue", "err", err)
+			}
+		}
+	}
+}
+
+// fold folds up to rounds batches (all of them when rounds < 0). Every
+// leaderboard read folds a little first, so a worker sees points on the boards
+// as soon as they are earned; FoldEvery keeps a backlog from building up.
+func (s *Store) fold(ctx context.Context, rounds int) error {
 	var queued int
 	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT entry_id FROM points_pending LIMIT 1) p`).Scan(&queued)
 	if err != nil || queued == 0 {
 		return err
 	}
-	for range foldRounds {
+	for i := 0; rounds < 0 || i < rounds; i++ {
 		n, err := s.foldBatch(ctx)
 		if err != nil || n < foldBatch {
 			return err
