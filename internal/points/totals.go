@@ -1,8 +1,10 @@
 package points
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -172,7 +174,13 @@ func batchTotals(ctx context.Context, tx *platform.Tx, ids []any) ([]*total, err
 			out = append(out, &row)
 		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b *total) int { // neighbouring keys share pages
+		return cmp.Or(strings.Compare(a.period, b.period), cmp.Compare(a.worker, b.worker))
+	})
+	return out, nil
 }
 
 // upsertWorkerTotals adds the batch to points_totals and reports which rows are
