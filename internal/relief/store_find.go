@@ -94,26 +94,45 @@ func scanApp(r interface{ Scan(...any) error }, now time.Time, extra ...any) (*A
 // filter and sort by status, step and deadline with an index. A final approval
 // puts the application on public notice for noticeDays days.
 func syncApplication(ctx context.Context, tx *platform.Tx, id int64, it *review.Item, now time.Time, noticeDays int) error {
-	level, due := "", ""
-	if st := it.Current(); st != nil && it.Status == review.Pending {
-		level, due = st.Level, st.DueOn
-	} else if st != nil {
-		level = st.Level
+	_, err := syncState(ctx, tx, id, it, now, noticeDays)
+	return err
+}
+
+// appState is what syncApplication writes on the application row.
+type appState struct {
+	status, level, due, until string
+	granted                   int64
+}
+
+// syncState is syncApplication handing back what it wrote, so the caller can
+// update the application it holds instead of reading it again.
+func syncState(ctx context.Context, tx *platform.Tx, id int64, it *review.Item, now time.Time, noticeDays int) (appState, error) {
+	st := appState{status: string(it.Status), granted: it.Granted()}
+	if cur := it.Current(); cur != nil && it.Status == review.Pending {
+		st.level, st.due = cur.Level, cur.DueOn
+	} else if cur != nil {
+		st.level = cur.Level
 	}
 	var decided any
-	status, until := string(it.Status), ""
 	if it.Status == review.Approved || it.Status == review.Rejected {
 		decided = now
 	}
 	if it.Status == review.Approved {
-		status, until = StatusNotice, NoticeUntil(now, noticeDays)
+		st.status, st.until = StatusNotice, NoticeUntil(now, noticeDays)
 	}
 	_, err := tx.Exec(ctx, `UPDATE relief_applications SET status = ?, step_level = ?, due_on = ?, granted = ?, updated_at = ?,
-		decided_at = ?, notice_until = ?, version = version + 1 WHERE id = ?`, status, level, due, it.Granted(), now, decided, until, id)
+		decided_at = ?, notice_until = ?, version = version + 1 WHERE id = ?`, st.status, st.level, st.due, st.granted, now, decided, st.until, id)
 	if err != nil {
-		return fmt.Errorf("relief: sync application %d: %w", id, err)
+		return st, fmt.Errorf("relief: sync application %d: %w", id, err)
 	}
-	return nil
+	return st, nil
+}
+
+// apply puts what syncState wrote on the application held in memory.
+func (st appState) apply(app *Application, now time.Time) {
+	app.Status, app.StepLevel, app.DueOn, app.NoticeUntil, app.Granted = st.status, st.level, st.due, st.until, st.granted
+	app.UpdatedAt, app.Version = now, app.Version+1
+	app.Overdue = app.Status == StatusPending && review.Overdue(app.DueOn, now)
 }
 
 // loadFor returns an application the actor in ctx may see: a worker their own

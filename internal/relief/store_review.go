@@ -2,6 +2,8 @@ package relief
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -18,44 +20,77 @@ import (
 // the fund's guarded update, the grant, the decision and the audit rows all
 // commit in one transaction, or none does. version is the chain's version the
 // reviewer saw.
+//
+// The approval is the programme's hot write, so it counts its round trips: one
+// read of the application with its caps and chain id, one of the chain, the
+// writes, the two audit rows in one batch, and no read back afterwards.
 func (s *Store) Decide(ctx context.Context, id, version int64, d review.Decision) (*Application, error) {
 	if _, err := staffActor(ctx); err != nil {
 		return nil, err
 	}
-	app, err := s.loadFor(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
-		return s.decide(ctx, tx, app, version, d)
+	var app *Application
+	err := s.db.InTx(ctx, func(tx *platform.Tx) error {
+		var p caps
+		var err error
+		if app, p, d.ItemID, err = s.loadForDecision(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.decide(ctx, tx, app, p, version, d)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.loadFor(ctx, id)
+	return app, nil
 }
 
-func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, version int64, d review.Decision) error {
-	now := s.now()
-	if err := tx.QueryRow(ctx, `SELECT id FROM review_items WHERE entity_type = ? AND entity_id = ?`, EntityType, app.ID).Scan(&d.ItemID); err != nil {
-		return fmt.Errorf("relief: review item of %d: %w", app.ID, err)
+// caps is what an approval needs of its programme year.
+type caps struct {
+	application, household int64
+	noticeDays             int
+}
+
+// loadForDecision reads the application the actor in ctx may see, its
+// programme's caps and its chain's id, in one query.
+func (s *Store) loadForDecision(ctx context.Context, tx *platform.Tx, id int64) (*Application, caps, int64, error) {
+	var p caps
+	var item int64
+	app, err := scanApp(tx.QueryRow(ctx, `SELECT `+appColumns+`, p.cap_application, p.cap_household, p.notice_days, i.id`+appFrom+`
+		JOIN relief_programmes p ON p.id = a.programme_id
+		JOIN review_items i ON i.entity_type = ? AND i.entity_id = a.id WHERE a.id = ?`, EntityType, id),
+		s.now(), &p.application, &p.household, &p.noticeDays, &item)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, p, 0, platform.NotFound
 	}
-	d.Version = version
+	if err != nil {
+		return nil, p, 0, fmt.Errorf("relief: application %d: %w", id, err)
+	}
+	if !mayRead(platform.ActorFrom(ctx), app) {
+		return nil, p, 0, platform.NotFound
+	}
+	return app, p, item, nil
+}
+
+func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, p caps, version int64, d review.Decision) error {
+	now := s.now()
+	d.Version, d.SkipHistory, d.DeferAudit = version, true, true
 	out, err := review.Decide(ctx, tx, now, d)
 	if err != nil {
 		return err
 	}
-	var p caps
-	if err := tx.QueryRow(ctx, `SELECT cap_application, cap_household, notice_days FROM relief_programmes WHERE id = ?`,
-		app.ProgrammeID).Scan(&p.application, &p.household, &p.noticeDays); err != nil {
-		return fmt.Errorf("relief: programme %d: %w", app.ProgrammeID, err)
-	}
+	entries := []audit.Entry{out.Audit}
 	if d.Action == review.Approve && d.Amount > 0 {
-		if err := s.grant(ctx, tx, app, p, out.Step, d.Amount, now); err != nil {
+		e, err := s.grant(ctx, tx, app, p, out.Step, d.Amount, now)
+		if err != nil {
 			return err
 		}
+		entries = append(entries, e)
 	}
-	if err := syncApplication(ctx, tx, app.ID, out.Item, now, p.noticeDays); err != nil {
+	st, err := syncState(ctx, tx, app.ID, out.Item, now, p.noticeDays)
+	if err != nil {
+		return err
+	}
+	st.apply(app, now)
+	if err := audit.RecordAll(ctx, tx, now, entries...); err != nil {
 		return err
 	}
 	if out.Item.Status == review.Approved {
@@ -64,35 +99,29 @@ func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, v
 	return nil
 }
 
-// grant commits amount from the deciding level's fund, within the caps. It runs
-// after review.Decide, whose guarded update holds the item: the application's
-// own sums cannot move under it.
-// caps is what an approval needs of its programme year.
-type caps struct {
-	application, household int64
-	noticeDays             int
-}
-
-func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p caps, st review.Step, amount int64, now time.Time) error {
+// grant commits amount from the deciding level's fund, within the caps, and
+// returns the grant's audit row. It runs after review.Decide, whose guarded
+// update holds the item: the application's own sums cannot move under it.
+func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p caps, st review.Step, amount int64, now time.Time) (audit.Entry, error) {
 	// Take the household's row first: a concurrent grant to another application
 	// of the same household waits here until this transaction ends, then reads
 	// the sums with this grant in them.
 	if _, err := tx.Exec(ctx, `INSERT INTO relief_household_years (worker_id, year) VALUES (?, ?)
 		ON CONFLICT (worker_id, year) DO UPDATE SET year = excluded.year`, app.WorkerID, app.Year); err != nil {
-		return fmt.Errorf("relief: household lock: %w", err)
+		return audit.Entry{}, fmt.Errorf("relief: household lock: %w", err)
 	}
 	var grantedApp, grantedHousehold int64
 	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN application_id = ? THEN amount ELSE 0 END), 0), COALESCE(SUM(amount), 0)
 		FROM relief_grants WHERE worker_id = ? AND year = ? AND status <> 'revoked'`, app.ID, app.WorkerID, app.Year).
 		Scan(&grantedApp, &grantedHousehold); err != nil {
-		return fmt.Errorf("relief: granted: %w", err)
+		return audit.Entry{}, fmt.Errorf("relief: granted: %w", err)
 	}
 	if ok, breaks := Caps(p.application, p.household, grantedApp, grantedHousehold).Allows(amount); !ok {
-		return platform.Invalid().Field("amount", "relief.err.cap_"+breaks)
+		return audit.Entry{}, platform.Invalid().Field("amount", "relief.err.cap_"+breaks)
 	}
 	fundID, err := commitFundOf(ctx, tx, app.ProgrammeID, st.OrgID, amount)
 	if err != nil {
-		return err
+		return audit.Entry{}, err
 	}
 	cause := ""
 	if len(app.Causes) > 0 {
@@ -102,10 +131,10 @@ func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p 
 		amount, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, app.CityID, app.ID, fundID, st.OrgID, st.Level, app.WorkerID,
 		app.OrgPath, app.Year, cause, amount, now)
 	if err != nil {
-		return fmt.Errorf("relief: grant: %w", err)
+		return audit.Entry{}, fmt.Errorf("relief: grant: %w", err)
 	}
-	return audit.Record(ctx, tx, now, audit.Entry{Action: "relief.grant", EntityType: EntityType, EntityID: strconv.FormatInt(app.ID, 10),
-		OrgID: st.OrgID, OrgPath: app.OrgPath, Summary: fmt.Sprintf("%s 核定救助金 %d分（专项资金 %d）", st.OrgName, amount, fundID)})
+	return audit.Entry{Action: "relief.grant", EntityType: EntityType, EntityID: strconv.FormatInt(app.ID, 10),
+		OrgID: st.OrgID, OrgPath: app.OrgPath, Summary: fmt.Sprintf("%s 核定救助金 %d分（专项资金 %d）", st.OrgName, amount, fundID)}, nil
 }
 
 func (s *Store) programmeByID(ctx context.Context, q queryer, id int64) (*Programme, error) {
