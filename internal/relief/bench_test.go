@@ -39,7 +39,7 @@ func benchCity(b *testing.B, db *platform.DB) (*fixture, []int64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f := &fixture{store: NewStore(db, clock, b.TempDir()), db: db, clock: clock, tree: tree, paths: map[int64]string{}}
+	f := &fixture{store: NewStore(db, clock, b.TempDir(), testKeys(b)), db: db, clock: clock, tree: tree, paths: map[int64]string{}}
 	city := f.staff(b, 900, tree.City)
 	must(b, mustProgramme(f.store.SaveProgramme(city, ProgrammeInput{Year: 2026, CapApplication: DefaultCapPerApplication,
 		CapHousehold: DefaultCapPerHousehold, Causes: Causes, StopAt: "city", DueDays: 5, NoticeDays: 5})))

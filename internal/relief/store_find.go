@@ -45,6 +45,7 @@ type Application struct {
 	MemberIDs               []int64
 	Requested, Granted      int64
 	Statement               string
+	Payee                   Payee // account masked
 	ConsentAt               time.Time
 	SubmittedByKind         string
 	SubmittedByName         string
@@ -62,12 +63,14 @@ type Application struct {
 	ReturnedFor string // what the returning level asked for
 	Grants      []Grant
 	Objections  []Objection
+	Changes     []Change // what resubmissions changed
 }
 
 const appColumns = `a.id, a.city_id, a.programme_id, a.year, a.worker_id, w.name, a.org_id, o.name, a.org_path, a.district_id,
 	a.status, a.step_level, a.causes, a.category, a.household_size, a.member_ids, a.income, a.unavoidable, a.medical_costs,
 	a.losses, a.tuition, a.insurance_paid, a.requested, a.granted, a.statement, a.consent_at, a.submitted_by_kind,
-	a.submitted_by_name, a.submitted_at, a.updated_at, a.due_on, a.notice_until, a.version`
+	a.submitted_by_name, a.submitted_at, a.updated_at, a.due_on, a.notice_until, a.version, a.payee_name, a.payee_bank,
+	a.payee_account_masked`
 
 const appFrom = ` FROM relief_applications a JOIN workers w ON w.id = a.worker_id JOIN orgs o ON o.id = a.org_id`
 
@@ -78,7 +81,8 @@ func scanApp(r interface{ Scan(...any) error }, now time.Time, extra ...any) (*A
 	dest := append([]any{&a.ID, &a.CityID, &a.ProgrammeID, &a.Year, &a.WorkerID, &name, &a.OrgID, &a.OrgName, &a.OrgPath,
 		&a.DistrictID, &a.Status, &a.StepLevel, &causes, &cat, &m.Size, &members, &m.Income, &m.Unavoidable, &m.MedicalCosts,
 		&m.Losses, &m.Tuition, &m.InsurancePaid, &a.Requested, &a.Granted, &a.Statement, &a.ConsentAt, &a.SubmittedByKind,
-		&a.SubmittedByName, &a.SubmittedAt, &a.UpdatedAt, &a.DueOn, &a.NoticeUntil, &a.Version}, extra...)
+		&a.SubmittedByName, &a.SubmittedAt, &a.UpdatedAt, &a.DueOn, &a.NoticeUntil, &a.Version, &a.Payee.Name, &a.Payee.Bank,
+		&a.Payee.Account}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -193,6 +197,9 @@ func (s *Store) Application(ctx context.Context, id int64) (*Application, error)
 		return nil, err
 	}
 	if app.Objections, err = s.objectionsOf(ctx, id); err != nil {
+		return nil, err
+	}
+	if app.Changes, err = s.changesOf(ctx, id); err != nil {
 		return nil, err
 	}
 	if platform.ActorFrom(ctx).Kind != "worker" {

@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"zhijia/internal/audit"
 	"zhijia/internal/platform"
@@ -144,51 +142,4 @@ func (s *Store) programmeByID(ctx context.Context, q queryer, id int64) (*Progra
 		return nil, fmt.Errorf("relief: programme %d: %w", id, err)
 	}
 	return s.programme(ctx, q, city, year)
-}
-
-// Resubmission is what the applicant adds when answering a return.
-type Resubmission struct {
-	Version    int64  // the chain's version the applicant saw
-	Supplement string // the answer to what was asked
-}
-
-// Resubmit answers a return: the applicant (the worker, or staff of the
-// household's union in their subtree) adds a supplement and the application goes
-// back to the level that asked.
-func (s *Store) Resubmit(ctx context.Context, id int64, r Resubmission) (*Application, error) {
-	app, err := s.loadFor(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	r.Supplement = strings.TrimSpace(r.Supplement)
-	if r.Supplement == "" {
-		return nil, platform.Invalid().Field("supplement", "relief.err.supplement")
-	}
-	if utf8.RuneCountInString(app.Statement)+utf8.RuneCountInString(r.Supplement) > 4*MaxStatement {
-		return nil, platform.Invalid().Field("supplement", "relief.err.statement_long")
-	}
-	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
-		now := s.now()
-		it, err := review.Load(ctx, tx, EntityType, id, now)
-		if err != nil {
-			return err
-		}
-		if it, err = review.Resubmit(ctx, tx, now, it.ID, r.Version); err != nil {
-			return err
-		}
-		stamp := now.In(platform.Shanghai).Format("2006-01-02 15:04")
-		if _, err := tx.Exec(ctx, `UPDATE relief_applications SET statement = statement || ? WHERE id = ?`,
-			"\n\n【"+stamp+" 补充】"+r.Supplement, id); err != nil {
-			return fmt.Errorf("relief: supplement: %w", err)
-		}
-		if err := syncApplication(ctx, tx, id, it, now, 0); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, now, audit.Entry{Action: "relief.resubmit", EntityType: EntityType, EntityID: strconv.FormatInt(id, 10),
-			OrgID: app.OrgID, OrgPath: app.OrgPath, Summary: "补充材料后重新提交"})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.loadFor(ctx, id)
 }
