@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"zhijia/internal/app/apptest"
 	"zhijia/internal/platform"
 	"zhijia/internal/platform/dbtest"
@@ -22,7 +24,8 @@ import (
 func applyForm(key string) url.Values {
 	return url.Values{"idem_key": {key}, "cause": {"illness"}, "income": {"2500"}, "unavoidable": {"300"},
 		"medical_costs": {"80000"}, "insurance_paid": {"30000.50"}, "requested": {"10000"},
-		"statement": {"丈夫患病住院，家庭收入骤减。"}, "consent": {"1"}}
+		"statement": {"丈夫患病住院，家庭收入骤减。"}, "consent": {"1"},
+		"payee_name": {"陈小明"}, "payee_bank": {"中国工商银行福州鼓楼支行"}, "payee_account": {"6222 0212 3456 7890 128"}}
 }
 
 var appIDRE = regexp.MustCompile(`id=(\d+)`)
@@ -304,10 +307,7 @@ func TestHTTP_NoticeObjectionAndPayment(t *testing.T) {
 		if bm == nil {
 			t.Fatal("batch not listed")
 		}
-		x := district.Get("/console/relief/batches/" + bm[1] + "/export")
-		if x.Status != http.StatusOK || !strings.Contains(x.Header.Get("Content-Type"), "spreadsheetml") {
-			t.Fatalf("bank file: %d", x.Status)
-		}
+		checkBankFile(t, env, district, bm[1])
 		district.Get("/console/relief/batches/" + bm[1])
 		if r := district.PostForm("/console/relief/batches/"+bm[1]+"/paid", url.Values{"bank_ref": {"GL20261201001"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("paid: %d\n%s", r.Status, r.Body)
@@ -375,4 +375,49 @@ func TestHTTP_ArchiveAndYearReport(t *testing.T) {
 			t.Errorf("inbox does not remind of the file due for review")
 		}
 	})
+}
+
+// checkBankFile: the bank's file holds full account numbers, so it needs the
+// reveal permission (a clerk is refused), a password of 8 or more characters,
+// comes encrypted with it, and is audited.
+func checkBankFile(t *testing.T, env *apptest.Env, clerk *apptest.Client, batch string) {
+	t.Helper()
+	path := "/console/relief/batches/" + batch + "/export"
+	if page := clerk.Get("/console/relief/batches/" + batch); !strings.Contains(page.Body, "6222 **** **** 0128") ||
+		strings.Contains(page.Body, "6222021234567890128") || strings.Contains(page.Body, path) {
+		t.Fatalf("batch page: account not masked, or a clerk is offered the bank file:\n%s", page.Body)
+	}
+	if r := clerk.Get(path); r.Status != http.StatusForbidden {
+		t.Fatalf("bank file form for a clerk: %d", r.Status)
+	}
+	admin := env.Staff(t, "gulou.admin")
+	if r := admin.Get(path); r.Status != http.StatusOK || !strings.Contains(r.Body, `name="password2"`) {
+		t.Fatalf("bank file form: %d", r.Status)
+	}
+	if r := admin.PostForm(path, url.Values{"password": {"short"}, "password2": {"short"}}); r.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "密码至少8位") {
+		t.Fatalf("short password: %d", r.Status)
+	}
+	x := admin.PostForm(path, url.Values{"password": {"bank-2026!"}, "password2": {"bank-2026!"}})
+	if x.Status != http.StatusOK || !strings.Contains(x.Header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("bank file: %d", x.Status)
+	}
+	if f, err := excelize.OpenReader(bytes.NewReader(x.Raw)); err == nil {
+		f.Close()
+		t.Fatal("the bank file opens without the password")
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(x.Raw), excelize.Options{Password: "bank-2026!"})
+	if err != nil {
+		t.Fatalf("open with the password: %v", err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("Sheet1")
+	if len(rows) < 2 || rows[1][1] != "陈小明" || rows[1][2] != "6222021234567890128" || rows[1][3] != "中国工商银行福州鼓楼支行" {
+		t.Fatalf("bank rows: %v", rows)
+	}
+	var n int
+	env.App.DB.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'relief.batch_export'`).Scan(&n)
+	if n != 1 {
+		t.Errorf("%d bank file exports audited, want 1", n)
+	}
 }
