@@ -259,7 +259,9 @@ func BenchmarkYearReport(b *testing.B) {
 				FROM relief_applications a WHERE a.id % 5 = 0`,
 				`INSERT INTO relief_archive (city_id, worker_id, org_id, org_path, category, causes, opened_at, updated_at)
 				SELECT MIN(city_id), worker_id, MIN(org_id), MIN(org_path), 'relative', 'illness', MIN(submitted_at), MIN(submitted_at)
-				FROM relief_applications GROUP BY worker_id`} {
+				FROM relief_applications GROUP BY worker_id`,
+				`INSERT INTO relief_archive_events (city_id, archive_id, action, category, note, actor_name, at)
+				SELECT city_id, id, 'filed', category, '', '', opened_at FROM relief_archive`} {
 				if _, err := f.db.Exec(ctx, q); err != nil {
 					b.Fatal(err)
 				}
