@@ -52,6 +52,9 @@ func (h *Handlers) notices(c *web.Ctx) error {
 
 // consoleNotices lists the grants on notice for staff, any of whom may object.
 func (h *Handlers) consoleNotices(c *web.Ctx) error {
+	if c.R.FormValue("export") == "xlsx" {
+		return h.exportNotices(c)
+	}
 	return h.renderConsoleNotices(c, http.StatusOK, &noticeView{})
 }
 
@@ -144,6 +147,9 @@ type objectionsView struct {
 }
 
 func (h *Handlers) objections(c *web.Ctx) error {
+	if c.R.FormValue("export") == "xlsx" {
+		return h.exportObjections(c)
+	}
 	return h.renderObjections(c, http.StatusOK, &objectionsView{})
 }
 
@@ -185,6 +191,9 @@ type batchesView struct {
 }
 
 func (h *Handlers) batches(c *web.Ctx) error {
+	if c.R.FormValue("export") == "xlsx" {
+		return h.exportBatches(c)
+	}
 	return h.renderBatches(c, http.StatusOK, &batchesView{})
 }
 

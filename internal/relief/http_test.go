@@ -3,6 +3,7 @@ package relief_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
 	"mime/multipart"
@@ -270,6 +271,7 @@ func TestHTTP_NoticeObjectionAndPayment(t *testing.T) {
 			!strings.Contains(public.Body, "8,000.00") || !strings.Contains(public.Body, "因病") {
 			t.Fatalf("public notice: %d\n%s", public.Status, public.Body)
 		}
+		checkListExports(t, env.Staff(t, "gulou.clerk"), "/console/relief/notices")
 		env.Clock.Advance(61e9)
 		neighbour := env.Worker(t, "13900000002")
 		neighbour.Get("/portal/relief/objection?id=" + strconv.FormatInt(id, 10))
@@ -308,6 +310,7 @@ func TestHTTP_NoticeObjectionAndPayment(t *testing.T) {
 			t.Fatal("batch not listed")
 		}
 		checkBankFile(t, env, district, bm[1])
+		checkListExports(t, district, "/console/relief/batches", "/console/relief/objections")
 		district.Get("/console/relief/batches/" + bm[1])
 		if r := district.PostForm("/console/relief/batches/"+bm[1]+"/paid", url.Values{"bank_ref": {"GL20261201001"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("paid: %d\n%s", r.Status, r.Body)
@@ -419,5 +422,33 @@ func checkBankFile(t *testing.T, env *apptest.Env, clerk *apptest.Client, batch 
 	env.App.DB.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'relief.batch_export'`).Scan(&n)
 	if n != 1 {
 		t.Errorf("%d bank file exports audited, want 1", n)
+	}
+}
+
+// checkListExports: the payment batches, public notices and objections lists
+// export to Excel, names masked as on the pages.
+func checkListExports(t *testing.T, staff *apptest.Client, lists ...string) {
+	t.Helper()
+	want := map[string]string{"/console/relief/batches": "3,000.00", "/console/relief/notices": "陈*明",
+		"/console/relief/objections": "该户有经营性收入未申报"}
+	for _, list := range lists {
+		c := struct{ list, want string }{list, want[list]}
+		if page := staff.Get(c.list); !strings.Contains(page.Body, c.list+"?export=xlsx") {
+			t.Errorf("%s offers no export", c.list)
+		}
+		x := staff.Get(c.list + "?export=xlsx")
+		if x.Status != http.StatusOK || !strings.Contains(x.Header.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("%s export: %d", c.list, x.Status)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(x.Raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows("Sheet1")
+		f.Close()
+		all := fmt.Sprint(rows)
+		if len(rows) < 2 || !strings.Contains(all, c.want) || strings.Contains(all, "陈小明") {
+			t.Errorf("%s export rows: %v", c.list, rows)
+		}
 	}
 }

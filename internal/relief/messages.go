@@ -328,4 +328,9 @@ var Messages = map[string][2]string{
 	"relief.amend.account_kept":      {"现为 %s，留空则不变", "now %s; leave blank to keep it"},
 	"relief.amend.changed":           {"修改了%s：%s → %s", "changed %s: %s → %s"},
 	"relief.amend.statement_changed": {"修改了困难情况说明", "changed the statement"},
+	"relief.export.raised_by":        {"提出人", "Raised by"},
+	"relief.export.decided_at":       {"处理时间", "Decided at"},
+	"relief.export.decided_by":       {"处理人", "Decided by"},
+	"relief.export.created_by":       {"经办人", "Created by"},
+	"relief.export.paid_at":          {"付款时间", "Paid at"},
 }
