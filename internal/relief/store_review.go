@@ -77,7 +77,9 @@ func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, p
 	}
 	entries := []audit.Entry{out.Audit}
 	if d.Action == review.Approve && d.Amount > 0 {
-		e, err := s.grant(ctx, tx, app, p, out.Step, d.Amount, now)
+		// The application's own grants are its approved steps' amounts (the
+		// chain's guarded update holds the item: they cannot move under us).
+		e, err := s.grant(ctx, tx, app, p, out.Step, out.Item.Granted()-d.Amount, d.Amount, now)
 		if err != nil {
 			return err
 		}
@@ -98,24 +100,15 @@ func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, p
 }
 
 // grant commits amount from the deciding level's fund, within the caps, and
-// returns the grant's audit row. It runs after review.Decide, whose guarded
-// update holds the item: the application's own sums cannot move under it.
-func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p caps, st review.Step, amount int64, now time.Time) (audit.Entry, error) {
-	// Take the household's row first: a concurrent grant to another application
-	// of the same household waits here until this transaction ends, then reads
-	// the sums with this grant in them.
-	if _, err := tx.Exec(ctx, `INSERT INTO relief_household_years (worker_id, year) VALUES (?, ?)
-		ON CONFLICT (worker_id, year) DO UPDATE SET year = excluded.year`, app.WorkerID, app.Year); err != nil {
-		return audit.Entry{}, fmt.Errorf("relief: household lock: %w", err)
-	}
-	var grantedApp, grantedHousehold int64
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN application_id = ? THEN amount ELSE 0 END), 0), COALESCE(SUM(amount), 0)
-		FROM relief_grants WHERE worker_id = ? AND year = ? AND status <> 'revoked'`, app.ID, app.WorkerID, app.Year).
-		Scan(&grantedApp, &grantedHousehold); err != nil {
-		return audit.Entry{}, fmt.Errorf("relief: granted: %w", err)
-	}
-	if ok, breaks := Caps(p.application, p.household, grantedApp, grantedHousehold).Allows(amount); !ok {
+// returns the grant's audit row. grantedApp is what the application's earlier
+// steps granted.
+func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p caps, st review.Step, grantedApp, amount int64,
+	now time.Time) (audit.Entry, error) {
+	if ok, breaks := Caps(p.application, p.household, grantedApp, 0).Allows(amount); !ok {
 		return audit.Entry{}, platform.Invalid().Field("amount", "relief.err.cap_"+breaks)
+	}
+	if err := commitHousehold(ctx, tx, app.WorkerID, app.Year, amount, p.household); err != nil {
+		return audit.Entry{}, err
 	}
 	fundID, err := commitFundOf(ctx, tx, app.ProgrammeID, st.OrgID, amount)
 	if err != nil {
@@ -142,4 +135,22 @@ func (s *Store) programmeByID(ctx context.Context, q queryer, id int64) (*Progra
 		return nil, fmt.Errorf("relief: programme %d: %w", id, err)
 	}
 	return s.programme(ctx, q, city, year)
+}
+
+// commitHousehold adds amount to what the household was granted this year, a
+// guarded update like the fund's: the row's lock makes concurrent grants to one
+// household wait for each other, and none passes the yearly cap. (revoke takes
+// released grants off again.)
+func commitHousehold(ctx context.Context, tx *platform.Tx, workerID int64, year int, amount, capHousehold int64) error {
+	var granted int64
+	err := tx.QueryRow(ctx, `INSERT INTO relief_household_years (worker_id, year, granted) VALUES (?, ?, ?)
+		ON CONFLICT (worker_id, year) DO UPDATE SET granted = relief_household_years.granted + excluded.granted
+		WHERE relief_household_years.granted + excluded.granted <= ? RETURNING granted`, workerID, year, amount, capHousehold).Scan(&granted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return platform.Invalid().Field("amount", "relief.err.cap_household")
+	}
+	if err != nil {
+		return fmt.Errorf("relief: household granted: %w", err)
+	}
+	return nil
 }

@@ -21,7 +21,20 @@ CREATE TABLE relief_amendments (
 );
 CREATE INDEX relief_amendments_app ON relief_amendments (application_id, id);
 
+-- What a household was granted in a year (fen, grants not revoked), kept by the
+-- approving transaction with a guarded update (granted + amount <= the cap) and
+-- by revocation: one statement both locks the household's row and checks its
+-- yearly cap, instead of a lock and a sum over its grants.
+ALTER TABLE relief_household_years ADD COLUMN granted BIGINT NOT NULL DEFAULT 0;
+UPDATE relief_household_years SET granted = (SELECT COALESCE(SUM(g.amount), 0) FROM relief_grants g
+    WHERE g.worker_id = relief_household_years.worker_id AND g.year = relief_household_years.year AND g.status <> 'revoked');
+INSERT INTO relief_household_years (worker_id, year, granted)
+    SELECT g.worker_id, g.year, SUM(g.amount) FROM relief_grants g WHERE g.status <> 'revoked'
+    AND NOT EXISTS (SELECT 1 FROM relief_household_years h WHERE h.worker_id = g.worker_id AND h.year = g.year)
+    GROUP BY g.worker_id, g.year;
+
 -- +goose Down
+ALTER TABLE relief_household_years DROP COLUMN granted;
 DROP TABLE relief_amendments;
 ALTER TABLE relief_applications DROP COLUMN payee_account_masked;
 ALTER TABLE relief_applications DROP COLUMN payee_account_sealed;
