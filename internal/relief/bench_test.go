@@ -163,7 +163,7 @@ func sameSizeBaseline(b *testing.B, f *fixture, statements int) time.Duration {
 		err := f.db.InTx(ctx, func(tx *platform.Tx) error {
 			for j := 0; j < statements-1; j++ {
 				var x int64
-				if err := tx.QueryRow(ctx, `SELECT ?`, int64(j)).Scan(&x); err != nil {
+				if err := tx.QueryRow(ctx, `SELECT CAST(? AS BIGINT)`, int64(j)).Scan(&x); err != nil {
 					return err
 				}
 			}
