@@ -452,3 +452,51 @@ func checkListExports(t *testing.T, staff *apptest.Client, lists ...string) {
 		}
 	}
 }
+
+// A returned application is corrected on the phone: the form comes filled with
+// what is on file, a wrong amount comes back as typed with its message, and the
+// accepted correction shows in the history on both sides.
+func TestHTTP_ReturnedApplicationCorrected(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		env := apptest.New(t, db)
+		worker := env.Worker(t, "13900000001")
+		worker.Get("/portal/relief/apply")
+		id := submitted(t, worker.PostForm("/portal/relief/apply", applyForm("c1")))
+		if r := decide(t, env.Staff(t, "grass.clerk"), id, url.Values{"action": {"return"}, "reason": {"申请金额请按发票核减"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("return: %d", r.Status)
+		}
+		path := "/portal/relief/application?id=" + strconv.FormatInt(id, 10)
+		mine := worker.Get(path)
+		if !strings.Contains(mine.Body, `id="amend-requested" value="10000.00"`) || !strings.Contains(mine.Body, "6222 **** **** 0128") {
+			t.Fatalf("correction form not filled with what is on file:\n%s", mine.Body)
+		}
+		form := url.Values{"id": {strconv.FormatInt(id, 10)}, "version": {version(t, mine.Body)}, "amend": {"1"}}
+		for _, f := range []string{"income", "unavoidable", "medical_costs", "insurance_paid", "losses", "tuition"} {
+			form.Set(f, "")
+		}
+		form.Set("income", "2500")
+		form.Set("unavoidable", "300")
+		form.Set("medical_costs", "80000")
+		form.Set("insurance_paid", "30000.50")
+		form.Set("statement", "丈夫患病住院，家庭收入骤减。")
+		form.Set("payee_name", "陈小明")
+		form.Set("payee_bank", "中国工商银行福州鼓楼支行")
+		form.Set("requested", "八千")
+		if r := worker.PostForm("/portal/relief/resubmit", form); r.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, `value="八千"`) {
+			t.Fatalf("a wrong amount: %d\n%s", r.Status, r.Body)
+		}
+		form.Set("requested", "8000")
+		if r := worker.PostForm("/portal/relief/resubmit", form); r.Status != http.StatusSeeOther {
+			t.Fatalf("corrected: %d\n%s", r.Status, r.Body)
+		}
+		const changed = "修改了申请金额：10,000.00 → 8,000.00"
+		if mine := worker.Get(path); !strings.Contains(mine.Body, changed) {
+			t.Errorf("the worker's history lacks the change")
+		}
+		if page := env.Staff(t, "grass.clerk").Get("/console/relief/applications/" + strconv.FormatInt(id, 10)); !strings.Contains(page.Body, changed) ||
+			!strings.Contains(page.Body, "审核中") {
+			t.Errorf("the reviewer's history lacks the change:\n%s", page.Body)
+		}
+	})
+}
