@@ -145,11 +145,11 @@ func commitBaseline(b *testing.B, f *fixture) time.Duration {
 }
 
 // approvalStatements is what one district approval with a grant sends inside its
-// transaction: the application with its caps and chain id, the chain with its
-// steps, the item's guarded update, the steps, the history event, the
-// household's guarded update, the fund's, the grant, the application's state,
-// and the audit batch (head, head's hash, both rows) — then COMMIT.
-const approvalStatements = 12
+// transaction: the application with its caps and its chain's steps (one query),
+// the item's guarded update, the steps, the history event, the household's
+// guarded update, the fund's, the grant, the application's state, and the audit
+// batch (head, head's hash, both rows) — then COMMIT.
+const approvalStatements = 11
 
 // sameSizeBaseline times a bare transaction of the approval's size: as many
 // trivial round trips (SELECT ?) with one row updated, committed — the floor

@@ -75,23 +75,37 @@ const appColumns = `a.id, a.city_id, a.programme_id, a.year, a.worker_id, w.name
 const appFrom = ` FROM relief_applications a JOIN workers w ON w.id = a.worker_id JOIN orgs o ON o.id = a.org_id`
 
 func scanApp(r interface{ Scan(...any) error }, now time.Time, extra ...any) (*Application, error) {
-	var a Application
-	var name, causes, members, cat string
-	m := &a.Means
-	dest := append([]any{&a.ID, &a.CityID, &a.ProgrammeID, &a.Year, &a.WorkerID, &name, &a.OrgID, &a.OrgName, &a.OrgPath,
-		&a.DistrictID, &a.Status, &a.StepLevel, &causes, &cat, &m.Size, &members, &m.Income, &m.Unavoidable, &m.MedicalCosts,
-		&m.Losses, &m.Tuition, &m.InsurancePaid, &a.Requested, &a.Granted, &a.Statement, &a.ConsentAt, &a.SubmittedByKind,
-		&a.SubmittedByName, &a.SubmittedAt, &a.UpdatedAt, &a.DueOn, &a.NoticeUntil, &a.Version, &a.Payee.Name, &a.Payee.Bank,
-		&a.Payee.Account}, extra...)
-	if err := r.Scan(dest...); err != nil {
+	sc := &appScan{}
+	if err := r.Scan(append(sc.dest(), extra...)...); err != nil {
 		return nil, err
 	}
-	a.WorkerName, a.Causes, a.Category, a.MemberIDs = people.MaskName(name), ParseCauses(causes), Category(cat), splitIDs(members)
+	return sc.done(now), nil
+}
+
+// appScan receives appColumns, for a query that reads them among others.
+type appScan struct {
+	a                          Application
+	name, causes, members, cat string
+}
+
+func (sc *appScan) dest() []any {
+	a, m := &sc.a, &sc.a.Means
+	return []any{&a.ID, &a.CityID, &a.ProgrammeID, &a.Year, &a.WorkerID, &sc.name, &a.OrgID, &a.OrgName, &a.OrgPath,
+		&a.DistrictID, &a.Status, &a.StepLevel, &sc.causes, &sc.cat, &m.Size, &sc.members, &m.Income, &m.Unavoidable, &m.MedicalCosts,
+		&m.Losses, &m.Tuition, &m.InsurancePaid, &a.Requested, &a.Granted, &a.Statement, &a.ConsentAt, &a.SubmittedByKind,
+		&a.SubmittedByName, &a.SubmittedAt, &a.UpdatedAt, &a.DueOn, &a.NoticeUntil, &a.Version, &a.Payee.Name, &a.Payee.Bank,
+		&a.Payee.Account}
+}
+
+// done is the application scanned, the worker's name masked.
+func (sc *appScan) done(now time.Time) *Application {
+	a := &sc.a
+	a.WorkerName, a.Causes, a.Category, a.MemberIDs = people.MaskName(sc.name), ParseCauses(sc.causes), Category(sc.cat), splitIDs(sc.members)
 	if a.SubmittedByKind == "worker" {
 		a.SubmittedByName = a.WorkerName // the applicant: masked like the rest of the page
 	}
 	a.Overdue = a.Status == StatusPending && review.Overdue(a.DueOn, now)
-	return &a, nil
+	return a
 }
 
 // syncApplication copies the chain's state onto the application row, so lists

@@ -30,7 +30,7 @@ func (s *Store) Decide(ctx context.Context, id, version int64, d review.Decision
 	err := s.db.InTx(ctx, func(tx *platform.Tx) error {
 		var p caps
 		var err error
-		if app, p, d.ItemID, err = s.loadForDecision(ctx, tx, id); err != nil {
+		if app, p, d.Item, err = s.loadForDecision(ctx, tx, id); err != nil {
 			return err
 		}
 		return s.decide(ctx, tx, app, p, version, d)
@@ -48,24 +48,30 @@ type caps struct {
 }
 
 // loadForDecision reads the application the actor in ctx may see, its
-// programme's caps and its chain's id, in one query.
-func (s *Store) loadForDecision(ctx context.Context, tx *platform.Tx, id int64) (*Application, caps, int64, error) {
+// programme's caps and its chain with its steps, in one query (one row per step).
+func (s *Store) loadForDecision(ctx context.Context, tx *platform.Tx, id int64) (*Application, caps, *review.Item, error) {
 	var p caps
-	var item int64
-	app, err := scanApp(tx.QueryRow(ctx, `SELECT `+appColumns+`, p.cap_application, p.cap_household, p.notice_days, i.id`+appFrom+`
-		JOIN relief_programmes p ON p.id = a.programme_id
-		JOIN review_items i ON i.entity_type = ? AND i.entity_id = a.id WHERE a.id = ?`, EntityType, id),
-		s.now(), &p.application, &p.household, &p.noticeDays, &item)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, p, 0, platform.NotFound
+	rows, err := tx.Query(ctx, `SELECT `+review.ItemSelect+`, `+appColumns+`, p.cap_application, p.cap_household, p.notice_days
+		FROM review_items i JOIN review_steps s ON s.item_id = i.id JOIN relief_applications a ON a.id = i.entity_id
+		JOIN workers w ON w.id = a.worker_id JOIN orgs o ON o.id = a.org_id JOIN relief_programmes p ON p.id = a.programme_id
+		WHERE i.entity_type = ? AND i.entity_id = ? ORDER BY s.seq`, EntityType, id)
+	if err != nil {
+		return nil, p, nil, fmt.Errorf("relief: application %d: %w", id, err)
+	}
+	sc := &appScan{}
+	now := s.now()
+	it, err := review.ReadItem(rows, now, append(sc.dest(), &p.application, &p.household, &p.noticeDays)...)
+	if errors.Is(err, platform.NotFound) {
+		return nil, p, nil, platform.NotFound
 	}
 	if err != nil {
-		return nil, p, 0, fmt.Errorf("relief: application %d: %w", id, err)
+		return nil, p, nil, fmt.Errorf("relief: application %d: %w", id, err)
 	}
+	app := sc.done(now)
 	if !mayRead(platform.ActorFrom(ctx), app) {
-		return nil, p, 0, platform.NotFound
+		return nil, p, nil, platform.NotFound
 	}
-	return app, p, item, nil
+	return app, p, it, nil
 }
 
 func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, p caps, version int64, d review.Decision) error {

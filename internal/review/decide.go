@@ -24,6 +24,10 @@ type Decision struct {
 	// SkipHistory leaves Outcome.Item without its events, for a caller that
 	// does not show them: one round trip fewer.
 	SkipHistory bool
+	// Item, when set, is the item as the caller read it in this transaction
+	// (with ItemSelect and ReadItem, joined to its own row): Decide does not read
+	// it again. Its version is still checked by the guarded update.
+	Item *Item
 	// DeferAudit leaves the decision's audit row to the caller, in Outcome.Audit,
 	// so it can record it together with its own (audit.RecordAll) in the same
 	// transaction.
@@ -75,9 +79,16 @@ func Decide(ctx context.Context, tx *platform.Tx, now time.Time, d Decision) (*O
 		return nil, err
 	}
 	a := platform.ActorFrom(ctx)
-	it, err := loadItem(ctx, tx, d.ItemID, now, !d.SkipHistory)
-	if err != nil {
-		return nil, err
+	it := d.Item
+	if it == nil {
+		var err error
+		if it, err = loadItem(ctx, tx, d.ItemID, now, !d.SkipHistory); err != nil {
+			return nil, err
+		}
+	} else if !d.SkipHistory {
+		if err := events(ctx, tx, it); err != nil {
+			return nil, err
+		}
 	}
 	if a == nil || (a.Kind != "staff" && a.Kind != "api") || !a.Covers(it.OrgPath) {
 		return nil, platform.NotFound

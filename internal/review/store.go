@@ -228,20 +228,41 @@ func loadItem(ctx context.Context, q Queryer, id int64, now time.Time, history b
 // loadWhere reads one item and its steps in one query (every item has at least
 // one step), then its history when asked.
 func loadWhere(ctx context.Context, q Queryer, where string, now time.Time, history bool, args ...any) (*Item, error) {
-	rows, err := q.Query(ctx, `SELECT `+itemColumns+`, `+stepColumns+` FROM review_items i
+	rows, err := q.Query(ctx, `SELECT `+ItemSelect+` FROM review_items i
 		JOIN review_steps s ON s.item_id = i.id WHERE `+where+` ORDER BY s.seq`, args...)
 	if err != nil {
 		return nil, err
 	}
+	it, err := ReadItem(rows, now)
+	if err != nil {
+		return nil, err
+	}
+	if history {
+		return it, events(ctx, q, it)
+	}
+	return it, nil
+}
+
+// ItemSelect is the select list ReadItem reads: an item's columns (review_items
+// as i) then its steps' (review_steps as s), one row per step. A programme that
+// needs its own row with the chain selects ItemSelect, then its columns, joins
+// its tables, orders by s.seq and reads it all in one round trip.
+const ItemSelect = itemColumns + `, ` + stepColumns
+
+// ReadItem reads an item and its steps from rows selected with ItemSelect first,
+// and closes them; extra receive the caller's columns after those (the same on
+// every row). No rows is NotFound. The item comes without its history.
+func ReadItem(rows *sql.Rows, now time.Time, extra ...any) (*Item, error) {
 	defer rows.Close()
 	var it *Item
 	for rows.Next() {
 		cur, s := &Item{}, Step{}
 		var opened, decided sql.NullTime
-		if err := rows.Scan(&cur.ID, &cur.CityID, &cur.EntityType, &cur.EntityID, &cur.OrgID, &cur.OrgPath, &cur.SubmitterKind,
+		dest := append([]any{&cur.ID, &cur.CityID, &cur.EntityType, &cur.EntityID, &cur.OrgID, &cur.OrgPath, &cur.SubmitterKind,
 			&cur.SubmitterID, &cur.Status, &cur.CurrentSeq, &cur.DueDays, &cur.CreatedAt, &cur.UpdatedAt, &cur.Version,
 			&s.Seq, &s.Level, &s.OrgID, &s.OrgName, &s.Status, &opened, &s.DueOn, &s.Amount, &s.Reason,
-			&s.DecidedByName, &decided); err != nil {
+			&s.DecidedByName, &decided}, extra...)
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		if it == nil {
@@ -254,14 +275,10 @@ func loadWhere(ctx context.Context, q Queryer, where string, now time.Time, hist
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows.Close()
 	if it == nil {
 		return nil, platform.NotFound
 	}
-	if history {
-		return it, events(ctx, q, it)
-	}
-	return it, nil
+	return it, rows.Close()
 }
 
 func events(ctx context.Context, q Queryer, it *Item) error {
