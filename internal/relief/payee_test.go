@@ -158,3 +158,11 @@ func fieldOf(err error, field string) string {
 	}
 	return e.Fields[field]
 }
+
+func TestDemoAccounts_AreValidCardNumbers(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		if acc := demoAccount(i); !AccountShapeOK(acc) || !LuhnOK(acc) {
+			t.Errorf("demo account %d: %s", i, acc)
+		}
+	}
+}
