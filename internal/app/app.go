@@ -74,7 +74,7 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Orgs = org.NewStore(db, clock)
 	a.Membership = membership.NewStore(db, clock)
 	a.People = people.NewStore(db, clock, keys)
-	a.Relief = relief.NewStore(db, clock, cfg.DataDir)
+	a.Relief = relief.NewStore(db, clock, cfg.DataDir, keys)
 	a.Points = points.NewStore(db, clock)
 	a.Learning = learning.NewStore(db, clock, keys.SigningKey())
 	a.Care = care.NewStore(db, clock, keys.SigningKey())
