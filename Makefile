@@ -46,6 +46,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzNormaliseMobile -fuzztime 30s ./internal/auth/
 	$(GO) test -run '^$$' -fuzz FuzzParsePoint -fuzztime 30s ./internal/care/
 	$(GO) test -run '^$$' -fuzz FuzzClean -fuzztime 30s ./internal/photo/
+	$(GO) test -run '^$$' -fuzz FuzzParseIDNumber -fuzztime 30s ./internal/people/
+	$(GO) test -run '^$$' -fuzz FuzzHeaderMatch -fuzztime 30s ./internal/sheet/
+	$(GO) test -run '^$$' -fuzz FuzzParseDate -fuzztime 30s ./internal/sheet/
+	$(GO) test -run '^$$' -fuzz FuzzScanner -fuzztime 30s ./internal/sheet/
 
 clean:
 	rm -f zhijia
