@@ -30,15 +30,11 @@ func (h *Handlers) mountAPI(s *web.Server) {
 }
 
 var (
-	str     = map[string]any{"type": "string"}
-	integer = map[string]any{"type": "integer"}
-	boolean = map[string]any{"type": "boolean"}
+	str, integer, boolean = web.SchemaString, web.SchemaInteger, web.SchemaBoolean
+	arr                   = web.SchemaArray
 )
 
-func obj(props map[string]any) map[string]any {
-	return map[string]any{"type": "object", "properties": props}
-}
-func arr(items map[string]any) map[string]any { return map[string]any{"type": "array", "items": items} }
+func obj(props map[string]any) map[string]any { return web.SchemaObject(props) }
 
 var householdSchema = obj(map[string]any{"id": integer, "relation": str, "name": str, "id_masked": str})
 
