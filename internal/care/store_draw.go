@@ -1,10 +1,12 @@
 package care
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,63 +109,120 @@ func resetDraw(ctx context.Context, tx *platform.Tx, activityID int64) error {
 	return nil
 }
 
-// drawEntrants reads the pending sign-ups with their workers' facts, in one query.
+// drawEntrants reads the pending sign-ups with their workers' facts in one
+// pass (in no particular order: DrawOrder's order depends on ids alone), the
+// unions' paths once per union, and the hardship archive through relief's
+// batch answer.
 func (s *Store) drawEntrants(ctx context.Context, tx *platform.Tx, activityID int64) ([]drawEntrant, error) {
-	rows, err := tx.Query(ctx, `SELECT g.id, g.session_id, g.worker_id, w.member_status, o.path, w.birth_date, w.group_code,
-		w.model_level FROM care_signups g JOIN workers w ON w.id = g.worker_id JOIN orgs o ON o.id = w.org_id
-		WHERE g.activity_id = ? AND g.status = 'pending' ORDER BY g.id`, activityID)
+	rows, err := tx.Query(ctx, `SELECT g.id, g.session_id, g.worker_id, w.member_status, w.org_id, w.birth_date, w.group_code,
+		w.model_level FROM care_signups g JOIN workers w ON w.id = g.worker_id
+		WHERE g.activity_id = ? AND g.status = 'pending'`, activityID)
 	if err != nil {
 		return nil, fmt.Errorf("care: entrants: %w", err)
 	}
 	var out []drawEntrant
+	orgOf := map[int64]int64{} // sign-up id → the worker's union
 	for rows.Next() {
 		var e drawEntrant
 		var status string
-		if err := rows.Scan(&e.id, &e.session, &e.worker, &status, &e.facts.OrgPath, &e.facts.BirthDate, &e.facts.GroupCode,
+		var org int64
+		if err := rows.Scan(&e.id, &e.session, &e.worker, &status, &org, &e.facts.BirthDate, &e.facts.GroupCode,
 			&e.facts.ModelLevel); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		e.facts.Member = status == "member"
+		orgOf[e.id] = org
 		out = append(out, e)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("care: entrants: %w", err)
+	}
+	paths, err := orgPaths(ctx, tx, orgOf)
+	if err != nil {
 		return nil, err
 	}
-	if s.hardship != nil && len(out) > 0 {
-		ids := make([]int64, len(out))
-		for i := range out {
-			ids[i] = out[i].worker
-		}
-		in, err := s.hardship.InHardshipArchiveAll(ctx, ids)
-		if err != nil {
-			return nil, fmt.Errorf("care: hardship: %w", err)
-		}
-		for i := range out {
-			out[i].facts.Hardship = in[out[i].worker]
-		}
+	for i := range out {
+		out[i].facts.OrgPath = paths[orgOf[out[i].id]]
 	}
-	return out, nil
+	return out, s.hardshipOf(ctx, out)
 }
 
-// placeEntrants re-checks eligibility, orders each session and writes the outcome.
+// orgPaths reads the path of every union in orgOf's values.
+func orgPaths(ctx context.Context, tx *platform.Tx, orgOf map[int64]int64) (map[int64]string, error) {
+	paths := map[int64]string{}
+	var ids []any
+	for _, o := range orgOf {
+		if _, ok := paths[o]; !ok {
+			paths[o] = ""
+			ids = append(ids, o)
+		}
+	}
+	for lo := 0; lo < len(ids); lo += 500 {
+		part := ids[lo:min(lo+500, len(ids))]
+		rows, err := tx.Query(ctx, `SELECT id, path FROM orgs WHERE id IN (`+
+			strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`)`, part...)
+		if err != nil {
+			return nil, fmt.Errorf("care: union paths: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var path string
+			if err := rows.Scan(&id, &path); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("care: union paths: %w", err)
+			}
+			paths[id] = path
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("care: union paths: %w", err)
+		}
+	}
+	return paths, nil
+}
+
+// hardshipOf asks relief, in one batch call, which entrants' households are
+// in the hardship archive.
+func (s *Store) hardshipOf(ctx context.Context, es []drawEntrant) error {
+	if s.hardship == nil || len(es) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(es))
+	for i := range es {
+		ids[i] = es[i].worker
+	}
+	in, err := s.hardship.InHardshipArchiveAll(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("care: hardship: %w", err)
+	}
+	for i := range es {
+		es[i].facts.Hardship = in[es[i].worker]
+	}
+	return nil
+}
+
+// placeEntrants re-checks eligibility, orders each session and writes the
+// outcome: the facts were read in bulk, the order is worked out in memory and
+// the places go back a few thousand rows per statement.
 func (s *Store) placeEntrants(ctx context.Context, tx *platform.Tx, act *Activity, seed string, es []drawEntrant, now time.Time, res *DrawResult) error {
 	key, ok := SeedBytes(seed)
 	if !ok {
 		return fmt.Errorf("care: activity %d has a malformed seed", act.ID)
 	}
 	bySession := map[int64][]Entry{}
+	refused := map[string][]int64{}
 	for _, e := range es {
 		if rule := act.Refusal(e.facts, now); rule != "" {
 			res.Ineligible++
-			if _, err := tx.Exec(ctx, `UPDATE care_signups SET status = 'ineligible', reason = ?, decided_at = ? WHERE id = ?`,
-				rule, now, e.id); err != nil {
-				return fmt.Errorf("care: ineligible: %w", err)
-			}
+			refused[rule] = append(refused[rule], e.id)
 			continue
 		}
 		bySession[e.session] = append(bySession[e.session], Entry{ID: e.id, Weight: act.Weight(e.facts)})
+	}
+	if err := markIneligible(ctx, tx, refused, now); err != nil {
+		return err
 	}
 	confirmBy := now.Add(time.Duration(act.ConfirmDays) * 24 * time.Hour)
 	for _, se := range act.Sessions {
@@ -186,31 +245,74 @@ func (s *Store) placeEntrants(ctx context.Context, tx *platform.Tx, act *Activit
 	return nil
 }
 
-// rankBatch is how many sign-ups one statement ranks (three parameters each).
-const rankBatch = 500
+// rankBatch is how many sign-ups one statement writes: three parameters each,
+// well inside SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+const rankBatch = 4000
+
+// markIneligible records the refusals, one statement per rule and batch.
+func markIneligible(ctx context.Context, tx *platform.Tx, refused map[string][]int64, now time.Time) error {
+	rules := make([]string, 0, len(refused))
+	for r := range refused {
+		rules = append(rules, r)
+	}
+	slices.Sort(rules)
+	for _, rule := range rules {
+		ids := refused[rule]
+		for lo := 0; lo < len(ids); lo += rankBatch {
+			part := ids[lo:min(lo+rankBatch, len(ids))]
+			args := make([]any, 0, 2+len(part))
+			args = append(args, rule, now)
+			for _, id := range part {
+				args = append(args, id)
+			}
+			q := `UPDATE care_signups SET status = 'ineligible', reason = ?, decided_at = ?, draw_rank = NULL WHERE id IN (` +
+				strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + `)`
+			if _, err := tx.ExecRepeated(ctx, q, args...); err != nil {
+				return fmt.Errorf("care: ineligible: %w", err)
+			}
+		}
+	}
+	return nil
+}
 
 // writeRanks stores each sign-up's place in order (1 first) and weight, all as
-// waiting, a batch of rows per statement.
+// waiting. The rows go in id order, so each statement touches neighbouring
+// table pages, and every full batch reuses one prepared statement.
 func writeRanks(ctx context.Context, tx *platform.Tx, order []Entry) error {
-	for lo := 0; lo < len(order); lo += rankBatch {
-		hi := min(lo+rankBatch, len(order))
-		var b strings.Builder
-		args := make([]any, 0, 3*(hi-lo))
-		b.WriteString(`WITH v (id, rnk, wt) AS (VALUES `)
-		for i := lo; i < hi; i++ {
-			if i > lo {
-				b.WriteString(", ")
-			}
-			b.WriteString(`(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))`)
-			args = append(args, order[i].ID, i+1, order[i].Weight)
+	type place struct{ id, rank, weight int64 }
+	ps := make([]place, len(order))
+	for i, e := range order {
+		ps[i] = place{e.ID, int64(i + 1), int64(e.Weight)}
+	}
+	slices.SortFunc(ps, func(a, b place) int { return cmp.Compare(a.id, b.id) })
+	args := make([]any, 0, 3*rankBatch)
+	for lo := 0; lo < len(ps); lo += rankBatch {
+		part := ps[lo:min(lo+rankBatch, len(ps))]
+		args = args[:0]
+		for _, p := range part {
+			args = append(args, p.id, p.rank, p.weight)
 		}
-		b.WriteString(`) UPDATE care_signups SET status = 'waitlist', draw_rank = v.rnk, weight = v.wt, offered_at = NULL,
-			confirm_by = NULL FROM v WHERE care_signups.id = v.id`)
-		if _, err := tx.Exec(ctx, b.String(), args...); err != nil {
+		if _, err := tx.ExecRepeated(ctx, rankSQL(len(part)), args...); err != nil {
 			return fmt.Errorf("care: write ranks: %w", err)
 		}
 	}
 	return nil
+}
+
+// rankSQL is writeRanks' statement for n rows.
+func rankSQL(n int) string {
+	var b strings.Builder
+	b.Grow(64*n + 200)
+	b.WriteString(`WITH v (id, rnk, wt) AS (VALUES `)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(`(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))`)
+	}
+	b.WriteString(`) UPDATE care_signups SET status = 'waitlist', draw_rank = v.rnk, weight = v.wt, offered_at = NULL,
+		confirm_by = NULL FROM v WHERE care_signups.id = v.id`)
+	return b.String()
 }
 
 // Confirm takes up the signed-in worker's offered place before its deadline.
