@@ -26,6 +26,11 @@ func (a *App) Sweep(ctx context.Context) error {
 	if _, err := a.DB.Exec(ctx, `DELETE FROM import_staging WHERE created_at < ?`, cutoff); err != nil {
 		return fmt.Errorf("app: sweep import staging: %w", err)
 	}
+	// Activity offers not confirmed in time pass to the waitlist (guarded
+	// updates: several instances may sweep at once).
+	if _, err := a.Care.ExpireOffers(ctx, a.Clock.Now()); err != nil {
+		return fmt.Errorf("app: sweep care offers: %w", err)
+	}
 	return nil
 }
 

@@ -139,7 +139,7 @@ func (h *Handlers) renderActivity(c *web.Ctx, status int, v *activityView) error
 	if _, err := h.store.Activity(ctx, id); err != nil {
 		return err
 	}
-	if _, err := h.store.ExpireOffers(ctx, id); err != nil {
+	if _, err := h.store.expireOffers(ctx, h.store.clock.Now().UTC(), id); err != nil {
 		return err
 	}
 	if v.Act, err = h.store.Activity(ctx, id); err != nil {

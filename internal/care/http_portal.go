@@ -257,7 +257,7 @@ func (h *Handlers) mySignups(c *web.Ctx) ([]*Signup, error) {
 	now, swept := h.store.clock.Now(), false
 	for _, g := range list {
 		if g.Status == SignupOffered && g.ConfirmBy != nil && g.ConfirmBy.Before(now) {
-			if _, err := h.store.ExpireOffers(ctx, g.ActivityID); err != nil {
+			if _, err := h.store.expireOffers(ctx, now.UTC(), g.ActivityID); err != nil {
 				return nil, err
 			}
 			swept = true
