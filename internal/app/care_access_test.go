@@ -34,6 +34,8 @@ func init() {
 		accessRow{"GET /console/care/activities/{id}", "care.view", "activity"},
 		accessRow{"POST /console/care/activities/{id}/draw", "care.edit", "activity"},
 		accessRow{"GET /console/care/activities/{id}/qr.png", "care.view", "activity"},
+		accessRow{"GET /console/care/activities/{id}/draws", "care.view", "activity"},
+		accessRow{"GET /console/care/activities/{id}/attendance", "care.view", "activity"},
 		accessRow{"GET /portal/care/attend", "", ""}, accessRow{"POST /portal/care/attend", "", ""},
 		accessRow{"POST /api/v1/my/care/activities/{id}/attend", "", ""},
 		accessRow{"GET /portal/care/activity", "", ""}, accessRow{"POST /portal/care/signup", "", ""},

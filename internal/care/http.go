@@ -62,6 +62,8 @@ func Mount(s *web.Server, store *Store) {
 	s.Console("GET /console/care/activities/{id}", "care.view", h.activity)
 	s.Console("POST /console/care/activities/{id}/draw", "care.edit", h.draw)
 	s.Console("GET /console/care/activities/{id}/qr.png", "care.view", h.activityQR)
+	s.Console("GET /console/care/activities/{id}/draws", "care.view", h.drawsExport)
+	s.Console("GET /console/care/activities/{id}/attendance", "care.view", h.attendanceExport)
 	s.Portal("GET /portal/care/attend", h.attendConfirm)
 	s.Portal("POST /portal/care/attend", h.attend)
 	s.Portal("GET /portal/care/activity", h.portalActivity)
