@@ -45,6 +45,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzValidateCreditCode -fuzztime 30s ./internal/org/
 	$(GO) test -run '^$$' -fuzz FuzzNormaliseMobile -fuzztime 30s ./internal/auth/
 	$(GO) test -run '^$$' -fuzz FuzzParsePoint -fuzztime 30s ./internal/care/
+	$(GO) test -run '^$$' -fuzz FuzzClean -fuzztime 30s ./internal/photo/
 
 clean:
 	rm -f zhijia

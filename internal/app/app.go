@@ -17,6 +17,7 @@ import (
 	"zhijia/internal/membership"
 	"zhijia/internal/org"
 	"zhijia/internal/people"
+	"zhijia/internal/photo"
 	"zhijia/internal/platform"
 	"zhijia/internal/points"
 	"zhijia/internal/relief"
@@ -38,6 +39,7 @@ type App struct {
 	Points     *points.Store
 	Learning   *learning.Store
 	Care       *care.Store
+	Photos     *photo.Store
 	Dashboard  *dashboard.Store
 	server     *web.Server
 	demo       []auth.DemoAccount
@@ -76,6 +78,7 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Points = points.NewStore(db, clock)
 	a.Learning = learning.NewStore(db, clock, keys.SigningKey())
 	a.Care = care.NewStore(db, clock, keys.SigningKey())
+	a.Photos = photo.NewStore(db, clock, cfg.DataDir)
 	a.Care.SetHardship(a.Relief) // activity priority for households in the hardship archive
 	a.Dashboard = dashboard.NewStore(db, clock, figures(), cfg.DashboardK)
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{
@@ -94,6 +97,7 @@ func (a *App) Server() *web.Server {
 		Authenticate: a.Auth.AuthenticateToken,
 		Can:          func(actor *platform.Actor, perm string) bool { return auth.Can(actor, auth.Perm(perm)) },
 	})
+	s.Catalog.Add(photo.Messages)
 	home.Mount(s, a.Orgs, a.People)
 	auth.Mount(s, a.Auth, a.demo)
 	org.Mount(s, a.Orgs)
