@@ -30,6 +30,7 @@ var knownPlaces = []Place{
 var Radii = []int{500, 800, 1500, 3000}
 
 type hitView struct {
+	Cover    int64 // the station's first photo, 0 for none
 	N        int
 	Station  *Station
 	Distance string
@@ -143,6 +144,19 @@ func (h *Handlers) fillCircle(c *web.Ctx, v *servicesView, city int64, p Point) 
 	hits := circle.Within
 	if len(hits) == 0 {
 		hits = circle.Nearest
+	}
+	ids := make([]int64, len(hits))
+	for i, hit := range hits {
+		ids[i] = hit.Station.ID
+	}
+	covers, err := h.store.coverPhotos(c.R.Context(), ids)
+	if err != nil {
+		return err
+	}
+	for _, list := range [][]hitView{v.Within, v.Nearest} {
+		for i := range list {
+			list[i].Cover = covers[list[i].Station.ID]
+		}
 	}
 	v.Map = circleSVG(WGSToGCJ(p), float64(v.Radius), hits, c.T("care.portal.map_label", len(hits)))
 	return nil
