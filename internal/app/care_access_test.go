@@ -53,6 +53,7 @@ func init() {
 		accessRow{"POST /api/v1/my/care/signups/{id}/confirm", "", ""},
 		accessRow{"POST /api/v1/my/care/signups/{id}/cancel", "", ""},
 		accessRow{"POST /api/v1/my/care/checkins", "", ""},
+		accessRow{"GET /api/v1/my/care/photos/{id}", "", ""},
 		accessRow{"GET /api/v1/my/care/visits", "", ""},
 		accessRow{"POST /api/v1/my/care/visits/{id}/rating", "", ""},
 		accessRow{"GET /api/v1/care/stations", "care.view", ""},

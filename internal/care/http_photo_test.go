@@ -22,7 +22,8 @@ import (
 // on the station page (a text file named .jpg is refused on the field, in
 // Chinese); the photo shows in the console, on the worker's station card and
 // station page, never to a sibling district's clerk, and not to workers once
-// the station is retired; removing it is audited like the upload.
+// the station is retired (the worker API alike); removing it is audited like
+// the upload.
 func TestStationPhotos_UploadShowRemove(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		env := apptest.New(t, db)
@@ -77,7 +78,20 @@ func TestStationPhotos_UploadShowRemove(t *testing.T) {
 			t.Fatal("an anonymous visitor gets the photo")
 		}
 
+		tok := env.WorkerToken(t, "13900000002")
+		api := env.API(t, tok, http.MethodGet, fmt.Sprintf("/api/v1/my/care/stations?lat=%.6f&lng=%.6f", p.Lat, p.Lng), "", "")
+		contains(t, api.Body, `"photo_ids":[`+pid+`]`)
+		if r := env.API(t, tok, http.MethodGet, "/api/v1/my/care/photos/"+pid, "", ""); r.Status != 200 || r.Header.Get("Content-Type") != "image/png" {
+			t.Fatalf("photo by API: HTTP %d %s", r.Status, r.Header.Get("Content-Type"))
+		}
+		if r := env.API(t, tok, http.MethodGet, "/api/v1/my/care/photos/999999", "", ""); r.Status != http.StatusNotFound {
+			t.Fatalf("an unknown photo by API: HTTP %d", r.Status)
+		}
+
 		c.PostForm(page+"/status", url.Values{"status": {"retired"}})
+		if r := env.API(t, tok, http.MethodGet, "/api/v1/my/care/photos/"+pid, "", ""); r.Status != http.StatusNotFound {
+			t.Fatalf("a retired station's photo by API: HTTP %d", r.Status)
+		}
 		if r := w.Get("/portal/care/photo?id=" + pid); r.Status != http.StatusNotFound {
 			t.Fatalf("a retired station's photo on the portal: HTTP %d", r.Status)
 		}

@@ -149,13 +149,15 @@ func (h *Handlers) fillCircle(c *web.Ctx, v *servicesView, city int64, p Point) 
 	for i, hit := range hits {
 		ids[i] = hit.Station.ID
 	}
-	covers, err := h.store.coverPhotos(c.R.Context(), ids)
+	photos, err := h.store.photoIDs(c.R.Context(), ids)
 	if err != nil {
 		return err
 	}
 	for _, list := range [][]hitView{v.Within, v.Nearest} {
 		for i := range list {
-			list[i].Cover = covers[list[i].Station.ID]
+			if ps := photos[list[i].Station.ID]; len(ps) > 0 {
+				list[i].Cover = ps[0]
+			}
 		}
 	}
 	v.Map = circleSVG(WGSToGCJ(p), float64(v.Radius), hits, c.T("care.portal.map_label", len(hits)))

@@ -102,10 +102,10 @@ func (s *Store) WorkerStation(ctx context.Context, id int64) (*Station, error) {
 	return st, nil
 }
 
-// coverPhotos maps each station with photos to its first, for the cards
-// the portal lists.
-func (s *Store) coverPhotos(ctx context.Context, ids []int64) (map[int64]int64, error) {
-	out := map[int64]int64{}
+// photoIDs lists, for each of the stations that has photos, their ids in
+// upload order (the first is the cover the portal's cards show).
+func (s *Store) photoIDs(ctx context.Context, ids []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
 	if s.photos == nil || len(ids) == 0 {
 		return out, nil
 	}
@@ -121,8 +121,8 @@ func (s *Store) coverPhotos(ctx context.Context, ids []int64) (map[int64]int64, 
 		if err != nil {
 			return nil, err
 		}
-		if len(ps) > 0 {
-			out[id] = ps[0].ID
+		for _, p := range ps {
+			out[id] = append(out[id], p.ID)
 		}
 	}
 	return out, nil
