@@ -27,8 +27,8 @@ type DrawResult struct {
 }
 
 type drawEntrant struct {
-	id, session, worker int64
-	facts               Facts
+	id, session, worker, org int64
+	facts                    Facts
 }
 
 // Draw runs the activity's lottery once sign-up has closed: eligibility is
@@ -121,42 +121,44 @@ func (s *Store) drawEntrants(ctx context.Context, tx *platform.Tx, activityID in
 		return nil, fmt.Errorf("care: entrants: %w", err)
 	}
 	var out []drawEntrant
-	orgOf := map[int64]int64{} // sign-up id → the worker's union
 	for rows.Next() {
 		var e drawEntrant
 		var status string
-		var org int64
-		if err := rows.Scan(&e.id, &e.session, &e.worker, &status, &org, &e.facts.BirthDate, &e.facts.GroupCode,
+		if err := rows.Scan(&e.id, &e.session, &e.worker, &status, &e.org, &e.facts.BirthDate, &e.facts.GroupCode,
 			&e.facts.ModelLevel); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		e.facts.Member = status == "member"
-		orgOf[e.id] = org
 		out = append(out, e)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("care: entrants: %w", err)
 	}
-	paths, err := orgPaths(ctx, tx, orgOf)
+	paths, err := orgPaths(ctx, tx, out)
 	if err != nil {
 		return nil, err
 	}
 	for i := range out {
-		out[i].facts.OrgPath = paths[orgOf[out[i].id]]
+		out[i].facts.OrgPath = paths[out[i].org]
 	}
 	return out, s.hardshipOf(ctx, out)
 }
 
-// orgPaths reads the path of every union in orgOf's values.
-func orgPaths(ctx context.Context, tx *platform.Tx, orgOf map[int64]int64) (map[int64]string, error) {
+// orgPaths reads the path of each entrant's union, once per union.
+func orgPaths(ctx context.Context, tx *platform.Tx, es []drawEntrant) (map[int64]string, error) {
 	paths := map[int64]string{}
 	var ids []any
-	for _, o := range orgOf {
-		if _, ok := paths[o]; !ok {
-			paths[o] = ""
-			ids = append(ids, o)
+	last := int64(-1)
+	for _, e := range es {
+		if e.org == last {
+			continue
+		}
+		last = e.org
+		if _, ok := paths[e.org]; !ok {
+			paths[e.org] = ""
+			ids = append(ids, e.org)
 		}
 	}
 	for lo := 0; lo < len(ids); lo += 500 {
