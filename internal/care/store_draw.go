@@ -62,7 +62,7 @@ func (s *Store) Draw(ctx context.Context, activityID int64, reason string) (*Dra
 				return err
 			}
 		}
-		entrants, err := s.drawEntrants(ctx, tx, act.ID)
+		entrants, err := s.drawEntrants(ctx, tx, act)
 		if err != nil {
 			return err
 		}
@@ -111,12 +111,12 @@ func resetDraw(ctx context.Context, tx *platform.Tx, activityID int64) error {
 
 // drawEntrants reads the pending sign-ups with their workers' facts in one
 // pass (in no particular order: DrawOrder's order depends on ids alone), the
-// unions' paths once per union, and the hardship archive through relief's
-// batch answer.
-func (s *Store) drawEntrants(ctx context.Context, tx *platform.Tx, activityID int64) ([]drawEntrant, error) {
+// unions' paths once per union, and, when the activity weights hardship,
+// the hardship archive through relief's batch answer.
+func (s *Store) drawEntrants(ctx context.Context, tx *platform.Tx, act *Activity) ([]drawEntrant, error) {
 	rows, err := tx.Query(ctx, `SELECT g.id, g.session_id, g.worker_id, w.member_status, w.org_id, w.birth_date, w.group_code,
 		w.model_level FROM care_signups g JOIN workers w ON w.id = g.worker_id
-		WHERE g.activity_id = ? AND g.status = 'pending'`, activityID)
+		WHERE g.activity_id = ? AND g.status = 'pending'`, act.ID)
 	if err != nil {
 		return nil, fmt.Errorf("care: entrants: %w", err)
 	}
@@ -142,6 +142,9 @@ func (s *Store) drawEntrants(ctx context.Context, tx *platform.Tx, activityID in
 	}
 	for i := range out {
 		out[i].facts.OrgPath = paths[out[i].org]
+	}
+	if act.Weights.Hardship == 0 {
+		return out, nil // no rule or weight reads the archive
 	}
 	return out, s.hardshipOf(ctx, out)
 }
@@ -226,20 +229,23 @@ func (s *Store) placeEntrants(ctx context.Context, tx *platform.Tx, act *Activit
 	if err := markIneligible(ctx, tx, refused, now); err != nil {
 		return err
 	}
+	orders := make([][]Entry, len(act.Sessions))
+	for i, se := range act.Sessions {
+		orders[i] = DrawOrder(key, bySession[se.ID])
+	}
+	if err := writeRanks(ctx, tx, orders); err != nil {
+		return err
+	}
 	confirmBy := now.Add(time.Duration(act.ConfirmDays) * 24 * time.Hour)
-	for _, se := range act.Sessions {
-		order := DrawOrder(key, bySession[se.ID])
-		if err := writeRanks(ctx, tx, order); err != nil {
-			return err
-		}
+	for i, se := range act.Sessions {
 		// the first `quota` in draw order hold a place; the rest wait
 		if _, err := tx.Exec(ctx, `UPDATE care_signups SET status = 'offered', offered_at = ?, confirm_by = ?
 			WHERE session_id = ? AND status = 'waitlist' AND draw_rank <= ?`, now, confirmBy, se.ID, se.Quota); err != nil {
 			return fmt.Errorf("care: offer places: %w", err)
 		}
-		placed := min(len(order), se.Quota)
+		placed := min(len(orders[i]), se.Quota)
 		res.Offered += placed
-		res.Waitlisted += len(order) - placed
+		res.Waitlisted += len(orders[i]) - placed
 		if _, err := tx.Exec(ctx, `UPDATE care_sessions SET placed = ? WHERE id = ? AND ? <= quota`, placed, se.ID, placed); err != nil {
 			return fmt.Errorf("care: session placed: %w", err)
 		}
@@ -277,16 +283,27 @@ func markIneligible(ctx context.Context, tx *platform.Tx, refused map[string][]i
 	return nil
 }
 
-// writeRanks stores each sign-up's place in order (1 first) and weight, all as
-// waiting. The rows go in id order, so each statement touches neighbouring
-// table pages, and every full batch reuses one prepared statement.
-func writeRanks(ctx context.Context, tx *platform.Tx, order []Entry) error {
+// writeRanks stores each sign-up's place in its session's order (1 first)
+// and its weight, all as waiting. The places go into a temporary table, a
+// batch of rows per prepared INSERT in id order, and one set-based UPDATE
+// then writes them all: one join for the engine to plan and run instead of a
+// join per batch (PostgreSQL planned each VALUES join anew, scanning the
+// sign-ups every time).
+func writeRanks(ctx context.Context, tx *platform.Tx, orders [][]Entry) error {
 	type place struct{ id, rank, weight int64 }
-	ps := make([]place, len(order))
-	for i, e := range order {
-		ps[i] = place{e.ID, int64(i + 1), int64(e.Weight)}
+	var ps []place
+	for _, order := range orders {
+		for i, e := range order {
+			ps = append(ps, place{e.ID, int64(i + 1), int64(e.Weight)})
+		}
 	}
 	slices.SortFunc(ps, func(a, b place) int { return cmp.Compare(a.id, b.id) })
+	for _, q := range []string{`CREATE TEMP TABLE IF NOT EXISTS care_draw_places (id BIGINT PRIMARY KEY, rnk BIGINT NOT NULL,
+		wt BIGINT NOT NULL)`, `DELETE FROM care_draw_places`} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return fmt.Errorf("care: places table: %w", err)
+		}
+	}
 	args := make([]any, 0, 3*rankBatch)
 	for lo := 0; lo < len(ps); lo += rankBatch {
 		part := ps[lo:min(lo+rankBatch, len(ps))]
@@ -294,27 +311,19 @@ func writeRanks(ctx context.Context, tx *platform.Tx, order []Entry) error {
 		for _, p := range part {
 			args = append(args, p.id, p.rank, p.weight)
 		}
-		if _, err := tx.ExecRepeated(ctx, rankSQL(len(part)), args...); err != nil {
-			return fmt.Errorf("care: write ranks: %w", err)
+		q := `INSERT INTO care_draw_places (id, rnk, wt) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?),", len(part)), ",")
+		if _, err := tx.ExecRepeated(ctx, q, args...); err != nil {
+			return fmt.Errorf("care: write places: %w", err)
 		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE care_signups SET status = 'waitlist', draw_rank = p.rnk, weight = p.wt, offered_at = NULL,
+		confirm_by = NULL FROM care_draw_places p WHERE care_signups.id = p.id`); err != nil {
+		return fmt.Errorf("care: write ranks: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DROP TABLE care_draw_places`); err != nil {
+		return fmt.Errorf("care: places table: %w", err)
 	}
 	return nil
-}
-
-// rankSQL is writeRanks' statement for n rows.
-func rankSQL(n int) string {
-	var b strings.Builder
-	b.Grow(64*n + 200)
-	b.WriteString(`WITH v (id, rnk, wt) AS (VALUES `)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(`(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))`)
-	}
-	b.WriteString(`) UPDATE care_signups SET status = 'waitlist', draw_rank = v.rnk, weight = v.wt, offered_at = NULL,
-		confirm_by = NULL FROM v WHERE care_signups.id = v.id`)
-	return b.String()
 }
 
 // Confirm takes up the signed-in worker's offered place before its deadline.
