@@ -9,7 +9,7 @@ import (
 )
 
 // SweepEvery is how often expired sessions, codes, rate-limit windows and
-// idempotency keys are cleared.
+// idempotency keys are cleared, and activity offers past their deadline expire.
 const SweepEvery = 10 * time.Minute
 
 // Sweep clears what has expired. Every instance may run it: the deletes are
