@@ -142,3 +142,39 @@ func redPNG(t *testing.T) []byte {
 	}
 	return b.Bytes()
 }
+
+// TestSeedDemoPhotos: the demo city's first stations have a photo each, and
+// seeding again adds none.
+func TestSeedDemoPhotos(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		env := apptest.New(t, db)
+		count := func() int {
+			var ids []int64
+			rows, err := db.Query(sys, `SELECT id FROM care_stations WHERE city_id = ? ORDER BY id`, env.Info.Tree.City)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var id int64
+				rows.Scan(&id)
+				ids = append(ids, id)
+			}
+			rows.Close()
+			n, err := env.App.Photos.Count(sys, care.StationPhotoKind, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total := 0
+			for _, k := range n {
+				total += k
+			}
+			return total
+		}
+		if n := count(); n != 6 {
+			t.Fatalf("%d demo station photos, want 6", n)
+		}
+		if err := care.SeedDemoPhotos(sys, db, env.App.Photos, env.Info.Tree.City); err != nil || count() != 6 {
+			t.Fatalf("seeding again: %v, %d photos", err, count())
+		}
+	})
+}
