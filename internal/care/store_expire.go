@@ -76,26 +76,30 @@ func (s *Store) overdueOffers(ctx context.Context, now time.Time, activityID int
 }
 
 // expireActivity expires one activity's overdue offers, promotes the waitlist
-// for each place that came free, and records it.
+// for each place that came free, and records it. Every offer is expired
+// before any session is touched, so the locks are taken in the order a
+// worker's Cancel takes them (sign-up, then session) and the two never wait
+// for each other in a circle.
 func (s *Store) expireActivity(ctx context.Context, now time.Time, activityID int64, due []overdue) (int, error) {
 	n := 0
 	err := s.db.InTx(ctx, func(tx *platform.Tx) error {
-		n = 0
+		var freed []int64 // the session of each offer this run expired
 		for _, d := range due {
 			res, err := tx.Exec(ctx, `UPDATE care_signups SET status = 'expired', decided_at = ?
 				WHERE id = ? AND status = 'offered' AND confirm_by < ?`, now, d.id, now)
 			if err != nil {
 				return fmt.Errorf("care: expire: %w", err)
 			}
-			if k, _ := res.RowsAffected(); k != 1 {
-				continue // confirmed, withdrawn or expired by another run meanwhile
-			}
-			n++
-			if err := s.release(ctx, tx, d.session, now); err != nil {
+			if k, _ := res.RowsAffected(); k == 1 {
+				freed = append(freed, d.session)
+			} // else confirmed, withdrawn or expired by another run meanwhile
+		}
+		for _, session := range freed {
+			if err := s.release(ctx, tx, session, now); err != nil {
 				return err
 			}
 		}
-		if n == 0 {
+		if n = len(freed); n == 0 {
 			return nil
 		}
 		act, _, err := loadActivity(ctx, tx, activityID)
