@@ -115,3 +115,62 @@ func TestSweep_ExpiresOffers(t *testing.T) {
 		}
 	})
 }
+
+// TestExpireOffers_WhileWinnersWithdraw: the sweep runs while winners whose
+// deadline has just passed withdraw; neither fails (no deadlock on
+// PostgreSQL), each freed place goes to exactly one waiting worker, and the
+// quota holds.
+func TestExpireOffers_WhileWinnersWithdraw(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		e := newActEnv(t, db)
+		a := e.activity(t, "mixer", "联谊会:4", care.Rules{}, care.Weights{})
+		ctxs := map[int64]context.Context{}
+		for i := 0; i < 16; i++ {
+			_, ctx := e.worker(t, fmt.Sprintf("联谊%02d", i), "member", "1995-01-01", "")
+			g, err := e.env.App.Care.SignUp(ctx, a.ID, care.SignupInput{SessionID: a.Sessions[0].ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctxs[g.ID] = ctx
+		}
+		e.env.Clock.Advance(25 * time.Hour)
+		if _, err := e.env.App.Care.Draw(e.staff, a.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		for round := 0; round < 3; round++ {
+			e.env.Clock.Advance(3*24*time.Hour + time.Minute)
+			offered := idsWith(t, db, a.ID, "offered")
+			var wg sync.WaitGroup
+			for i, id := range offered {
+				wg.Add(1)
+				go func(i int, id int64) {
+					defer wg.Done()
+					var err error
+					if i%2 == 0 {
+						err = e.env.App.Care.Cancel(ctxs[id], id)
+					} else {
+						_, err = e.env.App.Care.ExpireOffers(context.Background(), e.env.Clock.Now())
+					}
+					if err != nil && code(err) != "care.err.cannot_cancel" {
+						t.Errorf("round %d: %v", round, err)
+					}
+				}(i, id)
+			}
+			wg.Wait()
+			if _, err := e.env.App.Care.ExpireOffers(context.Background(), e.env.Clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+			var placed, held int
+			db.QueryRow(sys, `SELECT placed FROM care_sessions WHERE id = ?`, a.Sessions[0].ID).Scan(&placed)
+			db.QueryRow(sys, `SELECT COUNT(*) FROM care_signups WHERE activity_id = ? AND status IN ('offered', 'confirmed')`, a.ID).Scan(&held)
+			if placed != held || held != 4 {
+				t.Fatalf("round %d: placed %d, held %d, want 4 and 4", round, placed, held)
+			}
+			for _, id := range idsWith(t, db, a.ID, "offered") {
+				if slices.Contains(offered, id) {
+					t.Fatalf("round %d: sign-up %d still holds a lapsed offer", round, id)
+				}
+			}
+		}
+	})
+}
