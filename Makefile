@@ -28,7 +28,8 @@ deps:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/org/
 	$(GO) run ./cmd/zhijia bench
-	$(GO) test -run '^$$' -bench 'Import|SubtreeCounts|ExportWorkers' -benchtime 1x -timeout 30m ./internal/people/
+	ZHIJIA_IMPORT_BENCH_ROWS=$${ZHIJIA_IMPORT_BENCH_ROWS:-1000000} $(GO) test -run '^$$' -bench '^BenchmarkImport$$' -benchtime 1x -timeout 30m ./internal/people/
+	$(GO) test -run '^$$' -bench 'SubtreeCounts|ExportWorkers' -benchtime 1x -timeout 30m ./internal/people/
 	$(GO) test -run '^$$' -bench 'ReadXLSX$$|WriteXLSX' -benchtime 1x ./internal/sheet/
 	$(GO) test -run '^$$' -bench DailyQuiz -benchtime 1x ./internal/learning/
 	$(GO) test -run '^$$' -bench Leaderboards1M -benchtime 1x -timeout 20m ./internal/points/
@@ -47,6 +48,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzNormaliseMobile -fuzztime 30s ./internal/auth/
 	$(GO) test -run '^$$' -fuzz FuzzParsePoint -fuzztime 30s ./internal/care/
 	$(GO) test -run '^$$' -fuzz FuzzClean -fuzztime 30s ./internal/photo/
+	$(GO) test -run '^$$' -fuzz FuzzParseIDNumber -fuzztime 30s ./internal/people/
+	$(GO) test -run '^$$' -fuzz FuzzHeaderMatch -fuzztime 30s ./internal/sheet/
+	$(GO) test -run '^$$' -fuzz FuzzParseDate -fuzztime 30s ./internal/sheet/
+	$(GO) test -run '^$$' -fuzz FuzzScanner -fuzztime 30s ./internal/sheet/
 
 clean:
 	rm -f zhijia

@@ -61,16 +61,21 @@ func TestBrowser_ReliefApplicationThroughThreeLevels(t *testing.T) {
 	fill(t, phone, "#f-medical_costs", "80000")
 	fill(t, phone, "#f-insurance_paid", "30000")
 	fill(t, phone, "#f-requested", "1.234")
+	fill(t, phone, "#f-payee_name", "陈小明")
+	fill(t, phone, "#f-payee_bank", "中国工商银行福州鼓楼支行")
+	fill(t, phone, "#f-payee_account", "6222-0212")
 	fill(t, phone, "#statement", "丈夫突发脑梗住院，自付医疗费用较高。")
 	tap(t, phone, `#relief-apply button[type=submit]`)
-	wantText(t, phone, "main", "请填写金额，如 1200 或 1200.50", "请勾选同意后再提交")
+	wantText(t, phone, "main", "请填写金额，如 1200 或 1200.50", "请勾选同意后再提交", "银行账号应为12至19位数字")
 	shot(t, phone, "relief-01-apply-errors")
 	fill(t, phone, "#f-requested", "10000")
+	fill(t, phone, "#f-payee_account", "6222 0212 3456 7890 128")
 	do(t, phone, "consent", chromedp.Evaluate[chromedp.Void](`document.querySelector("input[name=consent]").scrollIntoView({block: "center"})`),
 		chromedp.Tap(chromedp.CSS(`input[name=consent]`)))
 	tap(t, phone, `#relief-apply button[type=submit]`)
 	wantPath(t, phone, "/portal/relief/application")
 	wantText(t, phone, "#my-status", "审核中")
+	wantText(t, phone, "#my-payee", "6222 **** **** 0128")
 	shot(t, phone, "relief-02-submitted")
 	appURL, err := chromedp.Run(phone, chromedp.Location())
 	if err != nil {
@@ -81,13 +86,19 @@ func TestBrowser_ReliefApplicationThroughThreeLevels(t *testing.T) {
 	console, _ := newBrowser(t, false)
 	staffDecides(t, console, env, appID, "grass.clerk", "approve", "", "")
 	staffDecides(t, console, env, appID, "gulou.reviewer", "approve", "3000", "")
-	staffDecides(t, console, env, appID, "city.reviewer", "return", "", "请补充医院诊断证明")
+	staffDecides(t, console, env, appID, "city.reviewer", "return", "", "请补充医院诊断证明，申请金额按发票核减")
 
 	do(t, phone, "reload", chromedp.Navigate(appURL), chromedp.WaitReady(chromedp.CSS("body")))
 	wantText(t, phone, "#asked", "请补充医院诊断证明")
 	fill(t, phone, "#supplement", "诊断证明已交工会")
+	do(t, phone, "open the correction form",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#returned details summary").scrollIntoView({block: "center"})`),
+		chromedp.Tap(chromedp.CSS(`#returned details summary`)), chromedp.WaitVisible(chromedp.CSS("#amend-requested")))
+	fill(t, phone, "#amend-requested", "9000")
+	shot(t, phone, "relief-02b-correcting")
 	tap(t, phone, `#returned button[type=submit]`)
 	wantText(t, phone, "#my-status", "审核中")
+	wantText(t, phone, "#my-timeline", "修改了申请金额：10,000.00 → 9,000.00")
 
 	staffDecides(t, console, env, appID, "city.reviewer", "approve", "5000", "")
 	do(t, phone, "reload", chromedp.Navigate(appURL), chromedp.WaitReady(chromedp.CSS("body")))

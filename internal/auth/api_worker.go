@@ -8,18 +8,9 @@ import (
 	"zhijia/internal/web"
 )
 
-func obj(props map[string]any, required ...string) map[string]any {
-	o := map[string]any{"type": "object", "properties": props}
-	if len(required) > 0 {
-		o["required"] = required
-	}
-	return o
-}
-
 var (
-	str     = map[string]any{"type": "string"}
-	integer = map[string]any{"type": "integer"}
-	stamp   = map[string]any{"type": "string", "format": "date-time"}
+	obj                 = web.SchemaObject
+	str, integer, stamp = web.SchemaString, web.SchemaInteger, web.SchemaTime
 )
 
 // mountWorkerAPI adds a worker's sign-in for a bearer token and the token's

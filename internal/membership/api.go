@@ -269,10 +269,7 @@ func (h *Handlers) apiTransferDecline(c *web.Ctx) error {
 }
 
 var (
-	str     = map[string]any{"type": "string"}
-	integer = map[string]any{"type": "integer"}
-	stamp   = map[string]any{"type": "string", "format": "date-time"}
-	nullTS  = map[string]any{"type": []any{"string", "null"}, "format": "date-time"}
+	str, integer, stamp, nullTS = web.SchemaString, web.SchemaInteger, web.SchemaTime, web.SchemaNullTime
 
 	appSchema = map[string]any{
 		"type": "object",

@@ -202,10 +202,9 @@ func (h *Handlers) apiCreate(c *web.Ctx) error {
 
 // JSON Schemas for the OpenAPI document.
 var (
-	str      = map[string]any{"type": "string"}
-	integer  = map[string]any{"type": "integer"}
-	nullNum  = map[string]any{"type": []any{"number", "null"}}
-	levelEnm = map[string]any{"type": "string", "enum": []any{"city", "district", "industry", "grassroots", "group"}}
+	str, integer = web.SchemaString, web.SchemaInteger
+	nullNum      = map[string]any{"type": []any{"number", "null"}}
+	levelEnm     = map[string]any{"type": "string", "enum": []any{"city", "district", "industry", "grassroots", "group"}}
 
 	employerSchema = map[string]any{
 		"type": []any{"object", "null"},

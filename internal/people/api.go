@@ -100,11 +100,9 @@ func (h *Handlers) apiGet(c *web.Ctx) error {
 }
 
 var (
-	str       = map[string]any{"type": "string"}
-	integer   = map[string]any{"type": "integer"}
-	boolean   = map[string]any{"type": "boolean"}
-	masked    = map[string]any{"type": "string", "description": "masked, e.g. 350102********123X or 138****8000"}
-	household = map[string]any{
+	str, integer, boolean = web.SchemaString, web.SchemaInteger, web.SchemaBoolean
+	masked                = map[string]any{"type": "string", "description": "masked, e.g. 350102********123X or 138****8000"}
+	household             = map[string]any{
 		"type": "object",
 		"properties": map[string]any{"relation": str, "name": str, "id_number_masked": masked, "birth_date": str,
 			"student": boolean, "ill": boolean, "disabled": boolean, "unemployed": boolean},

@@ -49,6 +49,9 @@ func (h *Handlers) duplicates(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if q.Export {
+		return exportDuplicates(c, rows)
+	}
 	v := &dupListView{Rows: rows, Q: q, P: q.Pager(dupPath, total), Statuses: DupStatuses()}
 	if n, err := strconv.Atoi(c.R.URL.Query().Get("found")); err == nil && n >= 0 {
 		v.Found = c.T("people.dup.scan_result", n)
@@ -146,4 +149,26 @@ func (h *Handlers) refuseDup(c *web.Ctx, id int64, v *dupView, err error) error 
 		v.Alert = c.T(e.Message, e.Args...)
 	}
 	return h.renderDup(c, platform.HTTPStatus(e.Code), v, id)
+}
+
+// exportDuplicates sends the queue as .xlsx, personal data masked as on the page.
+func exportDuplicates(c *web.Ctx, rows []Duplicate) error {
+	head := []string{c.T("people.dup.col.found"), c.T("people.dup.col.a"), c.T("people.dup.col.b"),
+		c.T("people.dup.col.reason"), c.T("people.dup.col.status"), c.T("people.dup.col.decided_at"), c.T("people.dup.col.note")}
+	side := func(w *Worker) string {
+		if w == nil {
+			return c.T("people.dup.gone")
+		}
+		return MaskName(w.Name) + " · " + w.OrgName + " · " + w.IDMasked
+	}
+	out := make([][]any, 0, len(rows))
+	for _, d := range rows {
+		decided := any("")
+		if d.DecidedAt != nil {
+			decided = *d.DecidedAt
+		}
+		out = append(out, []any{d.FoundAt, side(d.A), side(d.B), c.T("people.dup.reason." + d.Reason),
+			c.T("people.dup.status." + string(d.Status)), decided, d.Note})
+	}
+	return c.ExportXLSX(c.T("people.dup.title"), head, out)
 }

@@ -1,12 +1,15 @@
 package people_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"zhijia/internal/app/apptest"
 	"zhijia/internal/people"
@@ -70,6 +73,21 @@ func TestDuplicatePages_ScanReviewMerge(t *testing.T) {
 		}
 		if r = clerk.PostForm(page+"/dismiss", url.Values{"version": {fmt.Sprint(version + 1)}}); r.Status != http.StatusConflict {
 			t.Errorf("dismiss after merge: %d, want 409", r.Status)
+		}
+		// The queue exports as the page shows it: names and id numbers masked.
+		r = clerk.Get("/console/worker-duplicates?status=merged&export=xlsx")
+		f, err := excelize.OpenReader(bytes.NewReader(r.Raw))
+		if err != nil {
+			t.Fatalf("export: HTTP %d: %v", r.Status, err)
+		}
+		defer f.Close()
+		rows, _ := f.GetRows(f.GetSheetList()[0])
+		if len(rows) != 2 || rows[0][1] != "记录一" || rows[1][1] != "（已合并删除）" {
+			t.Fatalf("export rows %q", rows)
+		}
+		if !strings.Contains(rows[1][2], people.MaskName("郑双份")) || !strings.Contains(rows[1][2], ws[1].IDMasked) ||
+			strings.Contains(strings.Join(rows[1], " "), "郑双份") || rows[1][4] != "已合并" {
+			t.Errorf("export row %q: want the kept record masked and the pair merged", rows[1])
 		}
 	})
 }

@@ -54,14 +54,16 @@ const (
 )
 
 // ImportWorkers reads a roster (see RosterSpec) and adds its workers all at once:
-// checked rows are staged in short transactions (SQLite's one writer stays free
-// for sign-ins between chunks) and moved into workers in one final transaction,
-// so a crash or kill midway leaves nothing in the registry. Each row is checked with the
-// rules of CreateWorker, the union must be in the actor's scope, an id number or
-// mobile may appear once in the file and must not be registered already. Personal
-// data is sealed and indexed before it reaches the SQL. One audit row records the
-// counts. A whole-file problem (broken file, no header) is an error; refused rows
-// are in the result, and in AllOrNothing mode any of them means nothing is written.
+// checked rows are staged outside the registry (a scratch file on SQLite, so its
+// one writer stays free for everyone else while the file is read; COPY into
+// import_staging on PostgreSQL) and moved into workers in one final
+// transaction, so a crash or kill midway leaves nothing in the registry. Each
+// row is checked with the rules of CreateWorker, the union must be in the
+// actor's scope, an id number or mobile may appear once in the file and must
+// not be registered already. Personal data is sealed and indexed before it
+// leaves memory. One audit row records the counts. A whole-file problem (broken
+// file, no header) is an error; refused rows are in the result, and in
+// AllOrNothing mode any of them means nothing is written.
 func (s *Store) ImportWorkers(ctx context.Context, rd *sheet.Reader, opt ImportOptions) (*ImportResult, error) {
 	now := s.clock.Now()
 	actor := platform.ActorFrom(ctx)
@@ -82,52 +84,31 @@ func (s *Store) ImportWorkers(ctx context.Context, rd *sheet.Reader, opt ImportO
 		rd.OnProgress(opt.Progress)
 	}
 	im := newImporter(ctx, s, now, def, groups, opt.Mode)
+	if im.stage, err = newStager(s.db); err != nil {
+		return nil, err
+	}
+	defer im.stage.discard(ctx)
 	im.res.Headers = rd.Headers()
 	err = im.run(rd)
 	im.finish()
-	if err == nil && opt.Mode == AllOrNothing && im.res.Refused > 0 {
+	if err != nil {
+		return nil, err
+	}
+	if opt.Mode == AllOrNothing && im.res.Refused > 0 {
 		im.res.Imported = 0
+		err = s.db.InTx(ctx, func(tx *platform.Tx) error { return s.auditImport(ctx, tx, now, def, im.res, opt.Mode) })
+	} else {
 		err = s.db.InTx(ctx, func(tx *platform.Tx) error {
-			if err := im.dropStaged(tx); err != nil {
-				return err
-			}
-			return s.auditImport(ctx, tx, now, def, im.res, opt.Mode)
-		})
-	} else if err == nil {
-		err = s.db.InTx(ctx, func(tx *platform.Tx) error {
-			if err := im.moveStaged(tx); err != nil {
+			if err := im.stage.move(ctx, tx); err != nil {
 				return err
 			}
 			return s.auditImport(ctx, tx, now, def, im.res, opt.Mode)
 		})
 	}
 	if err != nil {
-		_ = s.db.InTx(context.WithoutCancel(ctx), im.dropStaged) // best effort; the sweep clears what is left
 		return nil, err
 	}
 	return im.res, nil
-}
-
-// moveStaged moves this import's staged rows into workers in one statement: the
-// only step that holds the writer for long, and all or nothing.
-func (im *importer) moveStaged(tx *platform.Tx) error {
-	_, err := tx.Exec(im.ctx, `INSERT INTO workers (`+workerCols+`) SELECT `+workerCols+
-		` FROM import_staging WHERE token = ? ORDER BY seq`, im.token)
-	if platform.IsUniqueViolation(err) {
-		return platform.Errorf(platform.CodeConflict, "people.import.registry_changed")
-	}
-	if err != nil {
-		return fmt.Errorf("people: import: move staged rows: %w", err)
-	}
-	return im.dropStaged(tx)
-}
-
-// dropStaged deletes this import's staged rows.
-func (im *importer) dropStaged(tx *platform.Tx) error {
-	if _, err := tx.Exec(context.WithoutCancel(im.ctx), `DELETE FROM import_staging WHERE token = ?`, im.token); err != nil {
-		return fmt.Errorf("people: import: drop staged rows: %w", err)
-	}
-	return nil
 }
 
 // auditImport writes the one audit row of an import: counts only.
@@ -163,4 +144,6 @@ func (im *importer) finish() {
 	}
 	slices.SortFunc(out, func(a, b sheet.RowError) int { return a.Line - b.Line })
 	im.res.Errors = out
+	// The file's keys (tens of MB at a million rows) are not needed for the move.
+	im.ids, im.phones, im.errs, im.pendAt, im.unions = nil, nil, nil, nil, nil
 }

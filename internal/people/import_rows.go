@@ -47,7 +47,6 @@ func RosterSpec(groups []Group) sheet.Spec {
 type importer struct {
 	ctx     context.Context
 	s       *Store
-	tx      *platform.Tx
 	now     time.Time
 	def     *union
 	mode    ImportMode
@@ -61,8 +60,7 @@ type importer struct {
 	ids     *sheet.DupTracker
 	phones  *sheet.DupTracker
 	res     *ImportResult
-	token   string // this import's rows in import_staging
-	seq     int64
+	stage   stager // the checked rows until the final move
 }
 
 // importRow is a valid row waiting to be written, its personal data sealed.
@@ -86,7 +84,7 @@ func newImporter(ctx context.Context, s *Store, now time.Time, def *union, group
 	im := &importer{ctx: ctx, s: s, now: now, def: def, mode: mode,
 		edu: map[string]string{}, models: map[string]ModelLevel{"": ModelNone, "无": ModelNone}, groups: map[string]string{"": "", "无": ""},
 		unions: map[string]unionLookup{}, pendAt: map[int]*importRow{}, errs: map[int]*sheet.RowError{},
-		ids: sheet.NewDupTracker(), phones: sheet.NewDupTracker(), res: &ImportResult{}, token: newStagingToken()}
+		ids: sheet.NewDupTracker(), phones: sheet.NewDupTracker(), res: &ImportResult{}}
 	for _, e := range Educations() {
 		im.edu[e], im.edu[label("people.edu."+e)] = e, e
 	}
@@ -236,7 +234,7 @@ func (im *importer) refuse(line int, raw []string, reasons []string) {
 }
 
 // refuseOthers refuses the earlier rows that share line's key: still pending, they
-// are dropped with their cells; already written (in this transaction), deleted.
+// are dropped with their cells; already staged, dropped from the stage.
 // The duplicate reasons themselves are added when the import finishes.
 func (im *importer) refuseOthers(t *sheet.DupTracker, line int, column, idx string) error {
 	for _, o := range t.Others(line) {
@@ -250,19 +248,12 @@ func (im *importer) refuseOthers(t *sheet.DupTracker, line int, column, idx stri
 			}
 			continue
 		}
-		var n int64
-		err := im.s.db.InTx(im.ctx, func(tx *platform.Tx) error {
-			res, err := tx.Exec(im.ctx, `DELETE FROM import_staging WHERE token = ? AND `+column+` = ?`, im.token, idx)
-			if err == nil {
-				n, _ = res.RowsAffected()
-			}
-			return err
-		})
+		had, err := im.stage.drop(im.ctx, column, idx)
 		if err != nil {
 			return fmt.Errorf("people: import: drop duplicate of row %d: %w", line, err)
 		}
-		if n > 0 {
-			im.res.Imported -= int(n)
+		if had {
+			im.res.Imported--
 			im.refuse(o, nil, nil)
 		}
 	}
@@ -345,7 +336,7 @@ func parseOrgID(v string) (int64, bool) {
 
 func (im *importer) actor() *platform.Actor { return platform.ActorFrom(im.ctx) }
 
-// newStagingToken names one import's rows in import_staging.
+// newStagingToken names one import's rows in import_staging (PostgreSQL).
 func newStagingToken() string {
 	b := make([]byte, 12)
 	if _, err := rand.Read(b); err != nil {

@@ -3,8 +3,6 @@ package people
 import (
 	"fmt"
 	"strings"
-
-	"zhijia/internal/platform"
 )
 
 // workerCols are the columns an import fills, in workers and in import_staging.
@@ -13,43 +11,32 @@ const workerCols = `city_id, org_id, name, phone_index, phone_sealed, phone_mask
 	member_status, joined_on, model_level, craftsman, group_code, consent_by, consent_at, consent_version,
 	created_at, updated_at, version`
 
-// stagingInsert is the chunk insert into the staging table: token, seq, then workerCols.
-const stagingInsert = `INSERT INTO import_staging (token, seq, ` + workerCols + `) VALUES `
-
-const workerInsertArgs = 28
+const workerInsertArgs = 26
 
 // flush stages the pending rows except the newest keep, which stay pending so
-// that a duplicate a few rows on still finds them with their cells. Each flush is
-// its own short transaction; on PostgreSQL the rows then go in with COPY.
+// that a duplicate a few rows on still finds them with their cells. The
+// registry checks read; nothing here holds SQLite's one writer.
 func (im *importer) flush(keep int) error {
 	n := len(im.pending) - keep
 	if n <= 0 {
 		return nil
 	}
-	copying := im.s.db.Dialect == platform.Postgres
-	err := im.s.db.InTx(im.ctx, func(tx *platform.Tx) error {
-		im.tx = tx
-		defer func() { im.tx = nil }()
-		for start := 0; start < n; start += importLookup {
-			if err := im.refuseRegistered(im.pending[start:min(start+importLookup, n)]); err != nil {
-				return err
-			}
+	for start := 0; start < n; start += importLookup {
+		if err := im.refuseRegistered(im.pending[start:min(start+importLookup, n)]); err != nil {
+			return err
 		}
-		if copying {
-			return nil
-		}
-		for start := 0; start < n; start += importChunk {
-			if err := im.writeChunk(im.pending[start:min(start+importChunk, n)]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err == nil && copying {
-		err = im.copyStaged(im.pending[:n])
 	}
-	if err != nil {
-		return err
+	values := make([][]any, 0, n)
+	for _, r := range im.pending[:n] {
+		if !r.refused {
+			values = append(values, im.workerValues(r))
+		}
+	}
+	if len(values) > 0 {
+		if err := im.stage.stage(im.ctx, values); err != nil {
+			return fmt.Errorf("people: import rows %d–%d: %w", im.pending[0].line, im.pending[n-1].line, err)
+		}
+		im.res.Imported += len(values)
 	}
 	for _, r := range im.pending[:n] {
 		delete(im.pendAt, r.line)
@@ -60,37 +47,8 @@ func (im *importer) flush(keep int) error {
 	return nil
 }
 
-// copyStaged stages the rows not refused with PostgreSQL's COPY: about twice
-// as fast as multi-row inserts. Staged rows are scratch until the final move,
-// so they need not share the checks' transaction.
-func (im *importer) copyStaged(rows []*importRow) error {
-	var values [][]any
-	for _, r := range rows {
-		if !r.refused {
-			values = append(values, im.stagingValues(r))
-		}
-	}
-	if len(values) == 0 {
-		return nil
-	}
-	if _, err := im.s.db.CopyFrom(im.ctx, "import_staging", stagingColumns(), values); err != nil {
-		return fmt.Errorf("people: import rows %d–%d: %w", rows[0].line, rows[len(rows)-1].line, err)
-	}
-	im.res.Imported += len(values)
-	return nil
-}
-
-// stagingColumns are import_staging's columns in stagingValues' order.
-func stagingColumns() []string {
-	cols := []string{"token", "seq"}
-	for _, c := range strings.Split(workerCols, ",") {
-		cols = append(cols, strings.TrimSpace(c))
-	}
-	return cols
-}
-
-// stagingValues is one staged row's values: token, seq, then workerCols.
-func (im *importer) stagingValues(r *importRow) []any {
+// workerValues is one row's values in workerCols' order.
+func (im *importer) workerValues(r *importRow) []any {
 	c, id := r.c, r.c.id
 	var phoneIdx, idIdx any
 	phoneMasked := ""
@@ -100,8 +58,7 @@ func (im *importer) stagingValues(r *importRow) []any {
 	if r.idIdx != "" {
 		idIdx = r.idIdx
 	}
-	im.seq++
-	return []any{im.token, int64(im.seq), r.u.CityID, r.u.ID, c.in.Name, phoneIdx, r.phoneSealed, phoneMasked,
+	return []any{r.u.CityID, r.u.ID, c.in.Name, phoneIdx, r.phoneSealed, phoneMasked,
 		idIdx, r.idSealed, MaskIDNumber(id.Number), string(id.Gender), id.Birth.Format("2006-01-02"),
 		c.in.Landline, c.in.Employer, c.in.Post, c.in.Education, string(c.in.MemberStatus), c.in.JoinedOn,
 		string(c.in.ModelLevel), c.in.Craftsman, c.in.GroupCode, "", nil, "", im.now, im.now, int64(1)}
@@ -113,34 +70,6 @@ func (im *importer) refuseRegistered(rows []*importRow) error {
 		return err
 	}
 	return im.refuseTaken(rows, "phone_index", "phone", func(r *importRow) string { return r.phoneIdx })
-}
-
-// writeChunk inserts the rows not refused with one statement.
-func (im *importer) writeChunk(rows []*importRow) error {
-	var sb strings.Builder
-	sb.WriteString(stagingInsert)
-	args := make([]any, 0, len(rows)*workerInsertArgs)
-	ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", workerInsertArgs), ", ") + ")"
-	count := 0
-	for _, r := range rows {
-		if r.refused {
-			continue
-		}
-		if count > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString(ph)
-		count++
-		args = append(args, im.stagingValues(r)...)
-	}
-	if count == 0 {
-		return nil
-	}
-	if _, err := im.tx.ExecRepeated(im.ctx, sb.String(), args...); err != nil {
-		return fmt.Errorf("people: import rows %d–%d: %w", rows[0].line, rows[len(rows)-1].line, err)
-	}
-	im.res.Imported += count
-	return nil
 }
 
 // refuseTaken looks the chunk's blind indexes up in one query and refuses the
@@ -159,7 +88,7 @@ func (im *importer) refuseTaken(rows []*importRow, column, field string, key fun
 	}
 	q := `SELECT w.` + column + `, o.name, o.path FROM workers w JOIN orgs o ON o.id = w.org_id WHERE w.` + column +
 		` IN (` + strings.TrimSuffix(strings.Repeat("?,", len(args)), ",") + `)`
-	res, err := im.tx.Query(im.ctx, q, args...)
+	res, err := im.s.db.Query(im.ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("people: import: check %s: %w", field, err)
 	}

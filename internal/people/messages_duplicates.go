@@ -21,6 +21,8 @@ var dupMessages = map[string][2]string{
 	"people.dup.col.status":             {"状态", "Status"},
 	"people.dup.col.field":              {"项目", "Field"},
 	"people.dup.col.decided":            {"处理", "Decision"},
+	"people.dup.col.decided_at":         {"处理时间", "Decided"},
+	"people.dup.col.note":               {"处理说明", "Note"},
 	"people.dup.household_count":        {"家庭成员人数", "Household members"},
 	"people.dup.gone":                   {"（已合并删除）", "(merged and deleted)"},
 	"people.dup.open":                   {"查看", "Review"},

@@ -17,6 +17,7 @@ func SealedColumns() []SealedColumn {
 		{"workers", "id_sealed"}, {"workers", "phone_sealed"},
 		{"household_members", "id_sealed"},
 		{"accounts", "totp_secret"},
+		{"relief_applications", "payee_account_sealed"},
 	}
 }
 

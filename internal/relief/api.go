@@ -21,7 +21,7 @@ func (h *Handlers) mountAPI(s *web.Server) {
 	s.WorkerAPI("GET /api/v1/my/relief/applications/{id}", web.APIDoc{Summary: "One of my applications: steps, amounts per level, payment, what is asked when returned",
 		Tag: "my", Response: appSchema}, h.apiMineOne)
 	s.WorkerAPI("POST /api/v1/my/relief/applications/{id}/resubmit", web.APIDoc{Summary: "Answer a return and send the application back to the level that asked",
-		Tag: "my", Request: obj(map[string]any{"version": integer, "supplement": str}), Response: appSchema}, h.apiResubmit)
+		Tag: "my", Request: obj(map[string]any{"version": integer, "supplement": str, "amend": amendSchema}), Response: appSchema}, h.apiResubmit)
 	s.WorkerAPI("POST /api/v1/my/relief/applications/{id}/attachments", web.APIDoc{Summary: "Add a document (multipart/form-data, field \"file\"; PDF, JPG or PNG by content, 10 MB at most)",
 		Tag: "my", Response: attachmentSchema, Status: http.StatusCreated}, h.apiAttach)
 	s.WorkerAPI("POST /api/v1/my/relief/objections", web.APIDoc{Summary: "Object to a grant on public notice; its payment waits for a finding",
@@ -30,15 +30,11 @@ func (h *Handlers) mountAPI(s *web.Server) {
 }
 
 var (
-	str     = map[string]any{"type": "string"}
-	integer = map[string]any{"type": "integer"}
-	boolean = map[string]any{"type": "boolean"}
+	str, integer, boolean = web.SchemaString, web.SchemaInteger, web.SchemaBoolean
+	arr                   = web.SchemaArray
 )
 
-func obj(props map[string]any) map[string]any {
-	return map[string]any{"type": "object", "properties": props}
-}
-func arr(items map[string]any) map[string]any { return map[string]any{"type": "array", "items": items} }
+func obj(props map[string]any) map[string]any { return web.SchemaObject(props) }
 
 var householdSchema = obj(map[string]any{"id": integer, "relation": str, "name": str, "id_masked": str})
 
@@ -46,13 +42,44 @@ var attachmentSchema = obj(map[string]any{"id": integer, "name": str, "type": st
 
 var appSchema = obj(map[string]any{"id": integer, "status": str, "step": str, "causes": arr(str), "category": str,
 	"household_size": integer, "requested": integer, "granted": integer, "submitted_at": str, "notice_until": str,
-	"returned_for": str, "version": integer, "steps": arr(obj(map[string]any{"level": str, "org": str, "status": str,
+	"returned_for": str, "version": integer, "payee": obj(map[string]any{"name": str, "bank": str, "account_masked": str}),
+	"changes": arr(obj(map[string]any{"field": str, "before": str, "after": str, "at": str})), "steps": arr(obj(map[string]any{"level": str, "org": str, "status": str,
 		"amount": integer, "due_on": str, "reason": str})), "grants": arr(obj(map[string]any{"org": str, "amount": integer,
 		"status": str})), "attachments": arr(attachmentSchema)})
 
 var applyRequestSchema = obj(map[string]any{"member_ids": arr(integer), "causes": arr(str), "income": integer,
 	"unavoidable": integer, "medical_costs": integer, "insurance_paid": integer, "losses": integer, "tuition": integer,
-	"requested": integer, "statement": str, "consent": boolean})
+	"requested": integer, "statement": str, "consent": boolean, "payee_name": str, "payee_bank": str, "payee_account": str})
+
+// amendSchema is the case as corrected on a return (amounts in fen; a blank
+// payee_account keeps the account on file).
+var amendSchema = obj(map[string]any{"income": integer, "unavoidable": integer, "medical_costs": integer,
+	"insurance_paid": integer, "losses": integer, "tuition": integer, "requested": integer, "statement": str,
+	"payee_name": str, "payee_bank": str, "payee_account": str})
+
+// amendJSON is amendSchema decoded.
+type amendJSON struct {
+	Income        int64  `json:"income"`
+	Unavoidable   int64  `json:"unavoidable"`
+	MedicalCosts  int64  `json:"medical_costs"`
+	InsurancePaid int64  `json:"insurance_paid"`
+	Losses        int64  `json:"losses"`
+	Tuition       int64  `json:"tuition"`
+	Requested     int64  `json:"requested"`
+	Statement     string `json:"statement"`
+	PayeeName     string `json:"payee_name"`
+	PayeeBank     string `json:"payee_bank"`
+	PayeeAccount  string `json:"payee_account"`
+}
+
+func (a *amendJSON) amendment() *Amendment {
+	if a == nil {
+		return nil
+	}
+	return &Amendment{Means: Means{Income: a.Income, Unavoidable: a.Unavoidable, MedicalCosts: a.MedicalCosts,
+		InsurancePaid: a.InsurancePaid, Losses: a.Losses, Tuition: a.Tuition}, Requested: a.Requested, Statement: a.Statement,
+		Payee: Payee{Name: a.PayeeName, Bank: a.PayeeBank, Account: a.PayeeAccount}}
+}
 
 // AppJSON is an application as the worker's client sees it; money in fen.
 type AppJSON struct {
@@ -68,9 +95,26 @@ type AppJSON struct {
 	NoticeUntil   string           `json:"notice_until,omitempty"`
 	ReturnedFor   string           `json:"returned_for,omitempty"`
 	Version       int64            `json:"version,omitempty"`
+	Payee         *PayeeJSON       `json:"payee,omitempty"`
+	Changes       []ChangeJSON     `json:"changes,omitempty"`
 	Steps         []StepJSON       `json:"steps,omitempty"`
 	Grants        []GrantJSON      `json:"grants,omitempty"`
 	Attachments   []AttachmentJSON `json:"attachments,omitempty"`
+}
+
+// PayeeJSON is who the bank pays; the account only masked.
+type PayeeJSON struct {
+	Name          string `json:"name"`
+	Bank          string `json:"bank"`
+	AccountMasked string `json:"account_masked"`
+}
+
+// ChangeJSON is one field a resubmission changed (amounts in fen).
+type ChangeJSON struct {
+	Field  string    `json:"field"`
+	Before string    `json:"before"`
+	After  string    `json:"after"`
+	At     time.Time `json:"at"`
 }
 
 // StepJSON is one level of the chain.
@@ -104,6 +148,12 @@ func appJSON(a *Application) AppJSON {
 		NoticeUntil: a.NoticeUntil, ReturnedFor: a.ReturnedFor}
 	if out.Causes == nil {
 		out.Causes = []string{}
+	}
+	if !a.Payee.Empty() {
+		out.Payee = &PayeeJSON{Name: a.Payee.Name, Bank: a.Payee.Bank, AccountMasked: a.Payee.Account}
+	}
+	for _, c := range a.Changes {
+		out.Changes = append(out.Changes, ChangeJSON{Field: c.Field, Before: c.Before, After: c.After, At: c.At})
 	}
 	if a.Review != nil {
 		out.Version = a.Review.Version
@@ -157,6 +207,9 @@ func (h *Handlers) apiApply(c *web.Ctx) error {
 		Requested     int64    `json:"requested"`
 		Statement     string   `json:"statement"`
 		Consent       bool     `json:"consent"`
+		PayeeName     string   `json:"payee_name"`
+		PayeeBank     string   `json:"payee_bank"`
+		PayeeAccount  string   `json:"payee_account"`
 	}
 	if err := c.DecodeJSON(&in); err != nil {
 		return err
@@ -164,7 +217,7 @@ func (h *Handlers) apiApply(c *web.Ctx) error {
 	app, err := h.store.Submit(c.R.Context(), ApplicationInput{MemberIDs: in.MemberIDs, Causes: in.Causes,
 		Means: Means{Income: in.Income, Unavoidable: in.Unavoidable, MedicalCosts: in.MedicalCosts, InsurancePaid: in.InsurancePaid,
 			Losses: in.Losses, Tuition: in.Tuition}, Requested: in.Requested, Statement: in.Statement, Consent: in.Consent,
-		IdemKey: "api:" + c.R.Header.Get(web.IdempotencyHeader)})
+		Payee: Payee{Name: in.PayeeName, Bank: in.PayeeBank, Account: in.PayeeAccount}, IdemKey: "api:" + c.R.Header.Get(web.IdempotencyHeader)})
 	if err != nil {
 		return err
 	}
@@ -193,13 +246,15 @@ func (h *Handlers) apiResubmit(c *web.Ctx) error {
 		return err
 	}
 	var in struct {
-		Version    int64  `json:"version"`
-		Supplement string `json:"supplement"`
+		Version    int64      `json:"version"`
+		Supplement string     `json:"supplement"`
+		Amend      *amendJSON `json:"amend"`
 	}
 	if err := c.DecodeJSON(&in); err != nil {
 		return err
 	}
-	if _, err := h.store.Resubmit(c.R.Context(), id, Resubmission{Version: in.Version, Supplement: in.Supplement}); err != nil {
+	if _, err := h.store.Resubmit(c.R.Context(), id, Resubmission{Version: in.Version, Supplement: in.Supplement,
+		Amend: in.Amend.amendment()}); err != nil {
 		return err
 	}
 	return h.apiOne(c, http.StatusOK, id)

@@ -3,6 +3,7 @@ package relief_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"mime/multipart"
@@ -103,6 +104,45 @@ func TestAPI_WorkerAppliesFollowsAndAnswersReturn(t *testing.T) {
 		list := env.API(t, tok, http.MethodGet, "/api/v1/my/relief/applications", "", "")
 		if list.Status != http.StatusOK || strings.Count(list.Body, `"id":`+id) != 1 {
 			t.Errorf("my list: %d %s", list.Status, list.Body)
+		}
+	})
+}
+
+// The payee travels with the application (the account masked in every answer),
+// a bad account is refused on its field, and a returned application can be
+// corrected through the API, the changes listed with it.
+func TestAPI_PayeeAndCorrectedResubmission(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		env := apptest.New(t, db)
+		tok := env.WorkerToken(t, "13900000001")
+		withPayee := strings.TrimSuffix(applyJSON, "}") + `,"payee_name":"陈小明","payee_bank":"中国工商银行","payee_account":"6222 0212 3456 7890 128"}`
+		bad := strings.Replace(withPayee, "6222 0212 3456 7890 128", "6222-0212", 1)
+		if r := env.API(t, tok, http.MethodPost, "/api/v1/my/relief/applications", "p-0", bad); r.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, "payee_account") {
+			t.Fatalf("short account: %d %s", r.Status, r.Body)
+		}
+		r := env.API(t, tok, http.MethodPost, "/api/v1/my/relief/applications", "p-1", withPayee)
+		app := decodeApp(t, r)
+		if r.Status != http.StatusCreated || app.Payee == nil || app.Payee.AccountMasked != "6222 **** **** 0128" || strings.Contains(r.Body, "6222021234567890128") {
+			t.Fatalf("apply with payee: %d %s", r.Status, r.Body)
+		}
+		id := strconv.FormatInt(app.ID, 10)
+		if r := decide(t, env.Staff(t, "grass.clerk"), app.ID, map[string][]string{"action": {"return"}, "reason": {"申请金额请按发票核减"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("return: %d", r.Status)
+		}
+		got := decodeApp(t, env.API(t, tok, http.MethodGet, "/api/v1/my/relief/applications/"+id, "", ""))
+		version := strconv.FormatInt(got.Version, 10)
+		amend := `{"income":250000,"unavoidable":30000,"medical_costs":8000000,"insurance_paid":3000050,"requested":%d,"statement":"丈夫患病住院","payee_name":"陈小明","payee_bank":"中国工商银行"}`
+		if r := env.API(t, tok, http.MethodPost, "/api/v1/my/relief/applications/"+id+"/resubmit", "rs-1",
+			`{"version":`+version+`,"amend":`+fmt.Sprintf(amend, 0)+`}`); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "requested") {
+			t.Fatalf("corrected to nothing requested: %d %s", r.Status, r.Body)
+		}
+		r = env.API(t, tok, http.MethodPost, "/api/v1/my/relief/applications/"+id+"/resubmit", "rs-2",
+			`{"version":`+version+`,"amend":`+fmt.Sprintf(amend, 600000)+`}`)
+		done := decodeApp(t, r)
+		if r.Status != http.StatusOK || done.Status != "pending" || done.Requested != 600000 || len(done.Changes) != 1 ||
+			done.Changes[0].Field != "requested" || done.Changes[0].Before != "1000000" || done.Payee.AccountMasked != "6222 **** **** 0128" {
+			t.Fatalf("corrected resubmission: %d %s", r.Status, r.Body)
 		}
 	})
 }

@@ -56,9 +56,24 @@ func SeedDemo(ctx context.Context, s *Store, t DemoTree) error {
 		in := ApplicationInput{WorkerID: w, Causes: []string{"illness"}, Means: Means{Income: 260_000, Unavoidable: 60_000,
 			MedicalCosts: 6_800_000, InsurancePaid: 3_100_000}, Requested: 2_000_000, Consent: true,
 			Statement: "配偶突发重病住院，自付医疗费用较高，家庭收入减少。", IdemKey: fmt.Sprintf("demo-%d", i+1)}
+		if a, err := loadApplicant(ctx, s.db, w); err == nil {
+			in.Payee = Payee{Name: a.Name, Bank: "中国工商银行福州分行营业部", Account: demoAccount(i)}
+		}
 		if _, err := s.SubmitFor(ctx, in); err != nil {
 			return fmt.Errorf("relief: demo application: %w", err)
 		}
 	}
 	return nil
+}
+
+// demoAccount is the i-th demo card number: 19 digits of the 622202 range with
+// a valid check digit.
+func demoAccount(i int) string {
+	body := fmt.Sprintf("622202%012d", 100000+i)
+	for d := 0; d < 10; d++ {
+		if acc := body + string(rune('0'+d)); LuhnOK(acc) {
+			return acc
+		}
+	}
+	return body + "0"
 }

@@ -30,6 +30,10 @@ var FigureMessages = map[string][2]string{
 	"relief.fig.fund_paid":         {"专项资金已发放", "Funds paid out"},
 	"relief.fig.joined_unions":     {"参与温暖工程的基层工会", "Unions in the programme"},
 	"relief.fig.workers_covered":   {"覆盖职工", "Workers covered"},
+	"relief.fig.archive_start":     {"年初在档困难职工家庭（户）", "Households in the archive at the start of the year"},
+	"relief.fig.archive_end":       {"年末在档困难职工家庭（户）", "Households in the archive at the end of the year"},
+	"relief.fig.archive_in":        {"本年建档（含返困）（户）", "Households filed this year (incl. fallen back)"},
+	"relief.fig.archive_out":       {"本年解困脱困（户）", "Households that exited this year"},
 }
 
 const (
@@ -37,6 +41,7 @@ const (
 	grantsJoin  = appsJoin + ` JOIN relief_grants g ON g.application_id = a.id`
 	fundsJoin   = `JOIN relief_funds f ON f.org_path >= s.lo AND f.org_path < s.hi JOIN relief_programmes p ON p.id = f.programme_id`
 	grantsWhere = `a.year = ? AND g.year = ? AND g.status <> 'revoked'`
+	archiveJoin = `JOIN relief_archive r ON r.org_path >= s.lo AND r.org_path < s.hi JOIN relief_archive_events e ON e.archive_id = r.id`
 	unionsJoin  = `JOIN relief_joined_unions j ON j.org_path >= s.lo AND j.org_path < s.hi JOIN relief_programmes p ON p.id = j.programme_id`
 )
 
@@ -102,5 +107,36 @@ func Figures() []dashboard.Figure {
 			dashboard.Figure{Key: "relief.workers_covered", Programme: prog, Label: "relief.fig.workers_covered",
 				List: func(o dashboard.Org, _ int) string { return "/console/workers?org=" + strconv.FormatInt(o.ID, 10) }}),
 	)
-	return figs
+	return append(figs, archiveFigures(prog)...)
+}
+
+// archiveFigures are the hardship archive at both ends of the year (entries
+// less exits before the moment, as the year report counts them) and the
+// households filed and exited during it.
+func archiveFigures(prog string) []dashboard.Figure {
+	list := func(dashboard.Org, int) string { return archivePath }
+	// Both ends share one query: the events before the year's end, those
+	// before its start picked out by Cond.
+	at := func(key, cond string) dashboard.Figure {
+		return dashboard.SQL{Join: archiveJoin, Agg: "sum", Col: archiveStep, Where: `e.at < ?`,
+			Args: func(q dashboard.Query) []any { return []any{q.End} }, Cond: cond,
+			CondArgs: func(q dashboard.Query) []any {
+				if cond == "" {
+					return nil
+				}
+				return []any{q.Start}
+			}}.Figure(
+			dashboard.Figure{Key: "relief." + key, Programme: prog, Label: "relief.fig." + key, Masked: true, List: list})
+	}
+	moved := func(key, cond string) dashboard.Figure {
+		return dashboard.SQL{Join: archiveJoin, Agg: "distinct", Col: "r.id", Where: `e.at >= ? AND e.at < ?`,
+			Args: func(q dashboard.Query) []any { return []any{q.Start, q.End} }, Cond: cond, Time: "e.at"}.Figure(
+			dashboard.Figure{Key: "relief." + key, Programme: prog, Label: "relief.fig." + key, Masked: true, List: list})
+	}
+	return []dashboard.Figure{
+		at("archive_start", "e.at < ?"),
+		at("archive_end", ""),
+		moved("archive_in", archiveIn),
+		moved("archive_out", archiveOut),
+	}
 }

@@ -70,6 +70,9 @@ func (s *Store) findings(ctx context.Context, app *Application) ([]Finding, erro
 	if open == 0 && recent == 0 && twice == 0 {
 		add(false, "relief.check.no_duplicates")
 	}
+	if err := s.payeeFinding(ctx, app, add); err != nil {
+		return nil, err
+	}
 	if app.Category == None {
 		if d, _ := dibaoOf(ctx, s.db, app.DistrictID, app.Year); d == 0 {
 			add(true, "relief.check.no_dibao")
@@ -78,6 +81,29 @@ func (s *Store) findings(ctx context.Context, app *Application) ([]Finding, erro
 		}
 	}
 	return out, nil
+}
+
+// payeeFinding tells reviewers whether the bank can pay: a payee is missing, or
+// the account fails its check digit (a likely typo, or an account without one).
+func (s *Store) payeeFinding(ctx context.Context, app *Application, add func(bool, string, ...any)) error {
+	if app.Payee.Account == "" {
+		add(true, "relief.check.no_payee")
+		return nil
+	}
+	var sealed string
+	if err := s.db.QueryRow(ctx, `SELECT payee_account_sealed FROM relief_applications WHERE id = ?`, app.ID).Scan(&sealed); err != nil {
+		return fmt.Errorf("relief: payee check: %w", err)
+	}
+	acc, err := s.keys.Open(sealed)
+	if err != nil {
+		return fmt.Errorf("relief: payee check: %w", err)
+	}
+	if !LuhnOK(acc) {
+		add(true, "relief.check.account_luhn", app.Payee.Account)
+		return nil
+	}
+	add(false, "relief.check.payee_ok", app.Payee.Name, app.Payee.Bank, app.Payee.Account)
+	return nil
 }
 
 // inTwoHouseholds counts the people of this application (the worker and the

@@ -31,7 +31,7 @@ func newFixture(t testing.TB, db *platform.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{store: NewStore(db, clock, t.TempDir()), db: db, clock: clock, tree: tree, paths: map[int64]string{}}
+	f := &fixture{store: NewStore(db, clock, t.TempDir(), testKeys(t)), db: db, clock: clock, tree: tree, paths: map[int64]string{}}
 	city := f.staff(t, 900, tree.City)
 	if _, err := f.store.SaveProgramme(city, ProgrammeInput{Year: 2026, CapApplication: DefaultCapPerApplication,
 		CapHousehold: 8_000_000, Causes: Causes, StopAt: "city", DueDays: 5, NoticeDays: 5}); err != nil {
@@ -100,10 +100,14 @@ func (f *fixture) mustWorker(t testing.TB, orgID int64, idx string) (worker int6
 	return worker, members
 }
 
+// testAccount is a UnionPay card number with a valid check digit.
+const testAccount = "6222021234567890128"
+
 // input is a typical application: a household of three, deep hardship.
 func input(members []int64, key string) ApplicationInput {
 	return ApplicationInput{MemberIDs: members, Causes: []string{"illness"}, Means: Means{Income: 250000, MedicalCosts: 8000000,
-		InsurancePaid: 3000000}, Requested: 1_000_000, Statement: "丈夫患病住院，家庭收入骤减。", Consent: true, IdemKey: key}
+		InsurancePaid: 3000000}, Requested: 1_000_000, Statement: "丈夫患病住院，家庭收入骤减。", Consent: true, IdemKey: key,
+		Payee: Payee{Name: "张明", Bank: "中国工商银行福州鼓楼支行", Account: testAccount}}
 }
 
 // apply files an application as the worker.
@@ -124,4 +128,14 @@ func (f *fixture) decide(t testing.TB, ctx context.Context, id int64, d review.D
 		return nil, err
 	}
 	return f.store.Decide(ctx, id, app.Review.Version, d)
+}
+
+// testKeys is a keyring for sealing payees' accounts in tests.
+func testKeys(t testing.TB) *platform.Keyring {
+	t.Helper()
+	k, err := platform.NewKeyring(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

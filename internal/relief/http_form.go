@@ -55,6 +55,8 @@ func readForm(c *web.Ctx, v *formView) (ApplicationInput, map[string]string) {
 		v.Form[name] = c.R.PostFormValue(name)
 		yuanField(c, name, into[name], errs)
 	}
+	in.Payee = Payee{Name: c.R.PostFormValue("payee_name"), Bank: c.R.PostFormValue("payee_bank"), Account: c.R.PostFormValue("payee_account")}
+	v.Form["payee_name"], v.Form["payee_bank"], v.Form["payee_account"] = in.Payee.Name, in.Payee.Bank, in.Payee.Account
 	if v.Form["requested"] == "" && errs["requested"] == "" {
 		errs["requested"] = "relief.err.amount_positive"
 	}
@@ -185,3 +187,92 @@ func (h *Handlers) applicationCreate(c *web.Ctx) error {
 
 // Fields lists the form's amounts, for the template.
 func (formView) Fields() []string { return amountFields }
+
+// PayeeFields lists the payee's fields, for the template.
+func (formView) PayeeFields() []string { return payeeFields }
+
+var payeeFields = []string{"payee_name", "payee_bank", "payee_account"}
+
+// readResubmission reads a posted answer to a return: the reply and, when the
+// form carries the case (amend=1), the corrected amounts, statement and payee.
+// form keeps everything as typed; errs holds amounts that are not amounts.
+func readResubmission(c *web.Ctx) (r Resubmission, form map[string]string, errs map[string]string) {
+	r = Resubmission{Version: c.FormInt64("version"), Supplement: c.R.PostFormValue("supplement")}
+	form, errs = map[string]string{"supplement": r.Supplement}, map[string]string{}
+	if c.R.PostFormValue("amend") != "1" {
+		return r, form, errs
+	}
+	a := &Amendment{Statement: c.R.PostFormValue("statement"), Payee: Payee{Name: c.R.PostFormValue("payee_name"),
+		Bank: c.R.PostFormValue("payee_bank"), Account: c.R.PostFormValue("payee_account")}}
+	m := &a.Means
+	into := map[string]*int64{"income": &m.Income, "unavoidable": &m.Unavoidable, "medical_costs": &m.MedicalCosts,
+		"insurance_paid": &m.InsurancePaid, "losses": &m.Losses, "tuition": &m.Tuition, "requested": &a.Requested}
+	for _, name := range amountFields {
+		form[name] = c.R.PostFormValue(name)
+		yuanField(c, name, into[name], errs)
+	}
+	for _, f := range append([]string{"statement"}, payeeFields...) {
+		form[f] = c.R.PostFormValue(f)
+	}
+	r.Amend = a
+	return r, form, errs
+}
+
+// resubmit runs a posted answer to a return; a refusal comes back with the
+// fields as typed.
+func (h *Handlers) resubmit(c *web.Ctx, id int64) (map[string]string, error) {
+	r, form, errs := readResubmission(c)
+	if len(errs) > 0 {
+		e := platform.Invalid()
+		for k, key := range errs {
+			e.Field(k, key)
+		}
+		return form, e
+	}
+	_, err := h.store.Resubmit(c.R.Context(), id, r)
+	return form, err
+}
+
+// AmendValue is a field of the correction form as posted, or else as on file
+// (amounts in yuan; the account number is never filled in: blank keeps it).
+func (v *appView) AmendValue(field string) string {
+	if x, ok := v.Form[field]; ok {
+		return x
+	}
+	if v.App == nil {
+		return ""
+	}
+	a, m := v.App, v.App.Means
+	switch field {
+	case "income", "unavoidable", "medical_costs", "insurance_paid", "losses", "tuition", "requested":
+		return yuan(map[string]int64{"income": m.Income, "unavoidable": m.Unavoidable, "medical_costs": m.MedicalCosts,
+			"insurance_paid": m.InsurancePaid, "losses": m.Losses, "tuition": m.Tuition, "requested": a.Requested}[field])
+	case "statement":
+		return a.Statement
+	case "payee_name":
+		return a.Payee.Name
+	case "payee_bank":
+		return a.Payee.Bank
+	}
+	return ""
+}
+
+// Fields and PayeeFields list the correction form's fields, for the template.
+func (appView) Fields() []string      { return amountFields }
+func (appView) PayeeFields() []string { return payeeFields }
+
+// ChangeFrom and ChangeTo show a change's values: amounts in yuan, "—" for none.
+func (v *appView) ChangeFrom(c Change) string { return changeValue(c, c.Before) }
+func (v *appView) ChangeTo(c Change) string   { return changeValue(c, c.After) }
+
+func changeValue(c Change, s string) string {
+	if s == "" {
+		return "—"
+	}
+	if c.Money {
+		if fen, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return FormatYuan(fen)
+		}
+	}
+	return s
+}

@@ -10,7 +10,8 @@ import (
 // mountNotice adds public notice, objections and payment batches.
 func (h *Handlers) mountNotice(s *web.Server) {
 	for page, zero := range map[string]any{"auth/notices": &noticeView{}, "portal/objection": &objectionView{},
-		"console/objections": &objectionsView{}, "console/notices": &noticeView{}, "console/batches": &batchesView{}, "console/batch": &batchView{}} {
+		"console/objections": &objectionsView{}, "console/notices": &noticeView{}, "console/batches": &batchesView{}, "console/batch": &batchView{},
+		"console/batch_export": &bankFileView{}} {
 		s.Sample("relief/"+page, zero)
 	}
 	s.AddMenu(
@@ -27,7 +28,8 @@ func (h *Handlers) mountNotice(s *web.Server) {
 	s.Console("GET /console/relief/batches", "relief.view", h.batches)
 	s.Console("POST /console/relief/batches", "relief.setup", h.createBatch)
 	s.Console("GET /console/relief/batches/{id}", "relief.view", h.batch)
-	s.Console("GET /console/relief/batches/{id}/export", "relief.setup", h.exportBatch)
+	s.Console("GET /console/relief/batches/{id}/export", "people.reveal", h.exportBatchForm)
+	s.Console("POST /console/relief/batches/{id}/export", "people.reveal", h.exportBatch)
 	s.Console("POST /console/relief/batches/{id}/paid", "relief.setup", h.markPaid)
 }
 
@@ -50,6 +52,9 @@ func (h *Handlers) notices(c *web.Ctx) error {
 
 // consoleNotices lists the grants on notice for staff, any of whom may object.
 func (h *Handlers) consoleNotices(c *web.Ctx) error {
+	if c.R.FormValue("export") == "xlsx" {
+		return h.exportNotices(c)
+	}
 	return h.renderConsoleNotices(c, http.StatusOK, &noticeView{})
 }
 
@@ -142,6 +147,9 @@ type objectionsView struct {
 }
 
 func (h *Handlers) objections(c *web.Ctx) error {
+	if c.R.FormValue("export") == "xlsx" {
+		return h.exportObjections(c)
+	}
 	return h.renderObjections(c, http.StatusOK, &objectionsView{})
 }
 
@@ -183,6 +191,9 @@ type batchesView struct {
 }
 
 func (h *Handlers) batches(c *web.Ctx) error {
+	if c.R.FormValue("export") == "xlsx" {
+		return h.exportBatches(c)
+	}
 	return h.renderBatches(c, http.StatusOK, &batchesView{})
 }
 
@@ -215,11 +226,12 @@ func (h *Handlers) createBatch(c *web.Ctx) error {
 
 type batchView struct {
 	money
-	B       *Batch
-	CanPay  bool
-	BankRef string
-	Alert   string
-	Errors  map[string]string
+	B         *Batch
+	CanPay    bool
+	CanReveal bool // may export the bank's file with full accounts
+	BankRef   string
+	Alert     string
+	Errors    map[string]string
 }
 
 func (h *Handlers) batch(c *web.Ctx) error {
@@ -236,29 +248,10 @@ func (h *Handlers) renderBatch(c *web.Ctx, status int, id int64, v *batchView) e
 		return err
 	}
 	v.B, v.CanPay = b, c.Server().Can(c.Actor, "relief.setup") && b.OrgID == c.Actor.OrgID
+	v.CanReveal = c.Server().Can(c.Actor, "people.reveal")
 	title := c.T("relief.batch.title")
 	return c.RenderPage(status, "relief/console/batch", &web.Page{Title: title,
 		Crumbs: []web.Crumb{{Label: c.T("relief.menu_group")}, {Label: c.T("relief.menu.batches"), Href: "/console/relief/batches"}, {Label: title}}, Data: v})
-}
-
-// exportBatch sends the bank's payment file: real names, audited as a reveal.
-func (h *Handlers) exportBatch(c *web.Ctx) error {
-	id, err := c.ID("id")
-	if err != nil {
-		return err
-	}
-	b, err := h.store.ExportBatch(c.R.Context(), id)
-	if err != nil {
-		return err
-	}
-	head := []string{c.T("relief.bank.seq"), c.T("relief.bank.name"), c.T("relief.bank.amount"), c.T("relief.bank.union"),
-		c.T("relief.bank.memo"), c.T("relief.bank.ref")}
-	rows := make([][]any, 0, len(b.Lines))
-	for i, l := range b.Lines {
-		rows = append(rows, []any{i + 1, l.Name, yuan(l.Amount), l.Union, c.T("relief.bank.memo_text", l.ApplicationID),
-			"ZJ" + strconv.FormatInt(b.ID, 10) + "-" + strconv.FormatInt(l.GrantID, 10)})
-	}
-	return c.ExportXLSX(c.T("relief.bank.file", b.ID), head, rows)
 }
 
 func (h *Handlers) markPaid(c *web.Ctx) error {

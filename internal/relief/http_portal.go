@@ -69,13 +69,12 @@ func (h *Handlers) portalResubmit(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r := Resubmission{Version: c.FormInt64("version"), Supplement: c.R.PostFormValue("supplement")}
-	if _, err := h.store.Resubmit(c.R.Context(), id, r); err != nil {
+	if form, err := h.resubmit(c, id); err != nil {
 		status, alert, fields, ok := refusal(c, err)
 		if !ok {
 			return err
 		}
-		return h.showMine(c, status, id, &appView{Form: map[string]string{"supplement": r.Supplement}, Alert: alert, Errors: fields})
+		return h.showMine(c, status, id, &appView{Form: form, Alert: alert, Errors: fields})
 	}
 	return c.Redirect(portalAppURL(id), "relief.flash.resubmitted")
 }

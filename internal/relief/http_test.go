@@ -22,7 +22,8 @@ import (
 func applyForm(key string) url.Values {
 	return url.Values{"idem_key": {key}, "cause": {"illness"}, "income": {"2500"}, "unavoidable": {"300"},
 		"medical_costs": {"80000"}, "insurance_paid": {"30000.50"}, "requested": {"10000"},
-		"statement": {"丈夫患病住院，家庭收入骤减。"}, "consent": {"1"}}
+		"statement": {"丈夫患病住院，家庭收入骤减。"}, "consent": {"1"},
+		"payee_name": {"陈小明"}, "payee_bank": {"中国工商银行福州鼓楼支行"}, "payee_account": {"6222 0212 3456 7890 128"}}
 }
 
 var appIDRE = regexp.MustCompile(`id=(\d+)`)
@@ -267,6 +268,7 @@ func TestHTTP_NoticeObjectionAndPayment(t *testing.T) {
 			!strings.Contains(public.Body, "8,000.00") || !strings.Contains(public.Body, "因病") {
 			t.Fatalf("public notice: %d\n%s", public.Status, public.Body)
 		}
+		checkListExports(t, env.Staff(t, "gulou.clerk"), "/console/relief/notices")
 		env.Clock.Advance(61e9)
 		neighbour := env.Worker(t, "13900000002")
 		neighbour.Get("/portal/relief/objection?id=" + strconv.FormatInt(id, 10))
@@ -304,10 +306,8 @@ func TestHTTP_NoticeObjectionAndPayment(t *testing.T) {
 		if bm == nil {
 			t.Fatal("batch not listed")
 		}
-		x := district.Get("/console/relief/batches/" + bm[1] + "/export")
-		if x.Status != http.StatusOK || !strings.Contains(x.Header.Get("Content-Type"), "spreadsheetml") {
-			t.Fatalf("bank file: %d", x.Status)
-		}
+		checkBankFile(t, env, district, bm[1])
+		checkListExports(t, district, "/console/relief/batches", "/console/relief/objections")
 		district.Get("/console/relief/batches/" + bm[1])
 		if r := district.PostForm("/console/relief/batches/"+bm[1]+"/paid", url.Values{"bank_ref": {"GL20261201001"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("paid: %d\n%s", r.Status, r.Body)

@@ -14,8 +14,8 @@ import (
 // YearReport is the programme's figures for a year and the actor's subtree.
 type YearReport struct {
 	Year                     int
-	ArchiveStart, ArchiveEnd int // households in the archive on 1 January and 31 December
-	Filed, Exited            int // files opened (or re-opened) and closed in the year
+	ArchiveStart, ArchiveEnd int // households in the archive when the year starts and when it ends
+	Filed, Exited            int // households filed (or re-opened) and households that exited in the year
 	ByStatus                 []Tally
 	ByLevel                  []Tally // grants by the level that granted them
 	ByCause                  []Tally
@@ -48,17 +48,14 @@ func (s *Store) Report(ctx context.Context, year int) (*YearReport, error) {
 		}
 		return nil
 	}
-	inArchive := `SELECT COUNT(*) FROM relief_archive WHERE org_path >= ? AND org_path < ? AND opened_at < ? AND (exited_at IS NULL OR exited_at >= ?)`
-	if err := q([]any{&r.ArchiveStart}, inArchive, lo, hi, start, start); err != nil {
-		return nil, err
-	}
-	if err := q([]any{&r.ArchiveEnd}, inArchive, lo, hi, end, end); err != nil {
-		return nil, err
-	}
-	if err := q([]any{&r.Filed, &r.Exited}, `SELECT COALESCE(SUM(CASE WHEN e.action IN ('filed', 'reopened') THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN e.action IN ('exited_rule', 'exited_decision') THEN 1 ELSE 0 END), 0)
-		FROM relief_archive_events e JOIN relief_archive r ON r.id = e.archive_id
-		WHERE r.org_path >= ? AND r.org_path < ? AND e.at >= ? AND e.at < ?`, lo, hi, start, end); err != nil {
+	// A file's entries (filed, re-opened) and exits alternate, so the households
+	// in the archive at a moment are the entries before it less the exits.
+	if err := q([]any{&r.ArchiveStart, &r.ArchiveEnd, &r.Filed, &r.Exited}, `SELECT
+		COALESCE(SUM(CASE WHEN e.at < ? THEN `+archiveStep+` ELSE 0 END), 0), COALESCE(SUM(`+archiveStep+`), 0),
+		COUNT(DISTINCT CASE WHEN e.at >= ? AND `+archiveIn+` THEN r.id END),
+		COUNT(DISTINCT CASE WHEN e.at >= ? AND `+archiveOut+` THEN r.id END)
+		FROM relief_archive r JOIN relief_archive_events e ON e.archive_id = r.id
+		WHERE r.org_path >= ? AND r.org_path < ? AND e.at < ?`, start, start, start, lo, hi, end); err != nil {
 		return nil, err
 	}
 	grants := ` FROM relief_grants g WHERE g.year = ? AND g.app_path >= ? AND g.app_path < ? AND g.status <> 'revoked'`
@@ -93,6 +90,14 @@ func (s *Store) Report(ctx context.Context, year int) (*YearReport, error) {
 	}
 	return r, nil
 }
+
+// The archive's events that bring a household in and take it out, and the
+// step each makes in the count of households on file.
+const (
+	archiveIn   = `e.action IN ('filed', 'reopened')`
+	archiveOut  = `e.action IN ('exited_rule', 'exited_decision')`
+	archiveStep = `CASE WHEN ` + archiveIn + ` THEN 1 WHEN ` + archiveOut + ` THEN -1 ELSE 0 END`
+)
 
 // splitTally folds level/cause rows into the two breakdowns and the total.
 func splitTally(parts []Tally) (byLevel, byCause []Tally, total int64) {

@@ -18,13 +18,29 @@ import (
 type Store struct {
 	db      *platform.DB
 	clock   platform.Clock
-	dataDir string // attachments live under dataDir/relief
+	dataDir string            // attachments live under dataDir/relief
+	keys    *platform.Keyring // seals payees' account numbers
 }
 
 // NewStore returns a Store on db stamping changes with clock; attachments are
-// kept under dataDir.
-func NewStore(db *platform.DB, clock platform.Clock, dataDir string) *Store {
-	return &Store{db: db, clock: clock, dataDir: dataDir}
+// kept under dataDir, account numbers sealed with keys.
+func NewStore(db *platform.DB, clock platform.Clock, dataDir string, keys *platform.Keyring) *Store {
+	return &Store{db: db, clock: clock, dataDir: dataDir, keys: keys}
+}
+
+// sealAccount seals an account number; none stays empty.
+func (s *Store) sealAccount(acc string) string {
+	if acc == "" {
+		return ""
+	}
+	return s.keys.Seal(acc)
+}
+
+func maskOrEmpty(acc string) string {
+	if acc == "" {
+		return ""
+	}
+	return MaskAccount(acc)
 }
 
 // Programme is one programme year of a city.

@@ -24,6 +24,7 @@ type ApplicationInput struct {
 	Means     Means // Size is worked out from MemberIDs
 	Requested int64
 	Statement string
+	Payee     Payee  // who the bank pays; all or nothing
 	Consent   bool   // the worker agreed to the processing of sensitive data
 	IdemKey   string // the client's key for this submission; a retry returns the first result
 }
@@ -63,6 +64,7 @@ func (in *ApplicationInput) validate(p *Programme) error {
 	} else if utf8.RuneCountInString(in.Statement) > MaxStatement {
 		v.Field("statement", "relief.err.statement_long")
 	}
+	in.Payee.validate(v, false)
 	if len(in.IdemKey) > 100 {
 		in.IdemKey = in.IdemKey[:100]
 	}
@@ -215,10 +217,12 @@ func (s *Store) insertApplication(ctx context.Context, tx *platform.Tx, p *Progr
 	err = tx.QueryRow(ctx, `INSERT INTO relief_applications (city_id, programme_id, year, worker_id, org_id, org_path, district_id,
 		status, causes, category, household_size, member_ids, income, unavoidable, medical_costs, losses, tuition, insurance_paid,
 		requested, statement, consent_at, consent_by, submitted_by_kind, submitted_by_id, submitted_by_name, idem_key,
-		submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		submitted_at, updated_at, payee_name, payee_bank, payee_account_sealed, payee_account_masked)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`, w.CityID, p.ID, p.Year, w.ID, w.OrgID, w.OrgPath, district, strings.Join(in.Causes, ","), string(cat),
 		m.Size, joinIDs(in.MemberIDs), m.Income, m.Unavoidable, m.MedicalCosts, m.Losses, m.Tuition, m.InsurancePaid,
-		in.Requested, in.Statement, now, by, kind, subID, actorName(a), idem, now, now).Scan(&id)
+		in.Requested, in.Statement, now, by, kind, subID, actorName(a), idem, now, now,
+		in.Payee.Name, in.Payee.Bank, s.sealAccount(in.Payee.Account), maskOrEmpty(in.Payee.Account)).Scan(&id)
 	if err != nil {
 		return 0, err
 	}

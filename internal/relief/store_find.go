@@ -45,6 +45,7 @@ type Application struct {
 	MemberIDs               []int64
 	Requested, Granted      int64
 	Statement               string
+	Payee                   Payee // account masked
 	ConsentAt               time.Time
 	SubmittedByKind         string
 	SubmittedByName         string
@@ -62,58 +63,94 @@ type Application struct {
 	ReturnedFor string // what the returning level asked for
 	Grants      []Grant
 	Objections  []Objection
+	Changes     []Change // what resubmissions changed
 }
 
 const appColumns = `a.id, a.city_id, a.programme_id, a.year, a.worker_id, w.name, a.org_id, o.name, a.org_path, a.district_id,
 	a.status, a.step_level, a.causes, a.category, a.household_size, a.member_ids, a.income, a.unavoidable, a.medical_costs,
 	a.losses, a.tuition, a.insurance_paid, a.requested, a.granted, a.statement, a.consent_at, a.submitted_by_kind,
-	a.submitted_by_name, a.submitted_at, a.updated_at, a.due_on, a.notice_until, a.version`
+	a.submitted_by_name, a.submitted_at, a.updated_at, a.due_on, a.notice_until, a.version, a.payee_name, a.payee_bank,
+	a.payee_account_masked`
 
 const appFrom = ` FROM relief_applications a JOIN workers w ON w.id = a.worker_id JOIN orgs o ON o.id = a.org_id`
 
 func scanApp(r interface{ Scan(...any) error }, now time.Time, extra ...any) (*Application, error) {
-	var a Application
-	var name, causes, members, cat string
-	m := &a.Means
-	dest := append([]any{&a.ID, &a.CityID, &a.ProgrammeID, &a.Year, &a.WorkerID, &name, &a.OrgID, &a.OrgName, &a.OrgPath,
-		&a.DistrictID, &a.Status, &a.StepLevel, &causes, &cat, &m.Size, &members, &m.Income, &m.Unavoidable, &m.MedicalCosts,
-		&m.Losses, &m.Tuition, &m.InsurancePaid, &a.Requested, &a.Granted, &a.Statement, &a.ConsentAt, &a.SubmittedByKind,
-		&a.SubmittedByName, &a.SubmittedAt, &a.UpdatedAt, &a.DueOn, &a.NoticeUntil, &a.Version}, extra...)
-	if err := r.Scan(dest...); err != nil {
+	sc := &appScan{}
+	if err := r.Scan(append(sc.dest(), extra...)...); err != nil {
 		return nil, err
 	}
-	a.WorkerName, a.Causes, a.Category, a.MemberIDs = people.MaskName(name), ParseCauses(causes), Category(cat), splitIDs(members)
+	return sc.done(now), nil
+}
+
+// appScan receives appColumns, for a query that reads them among others.
+type appScan struct {
+	a                          Application
+	name, causes, members, cat string
+}
+
+func (sc *appScan) dest() []any {
+	a, m := &sc.a, &sc.a.Means
+	return []any{&a.ID, &a.CityID, &a.ProgrammeID, &a.Year, &a.WorkerID, &sc.name, &a.OrgID, &a.OrgName, &a.OrgPath,
+		&a.DistrictID, &a.Status, &a.StepLevel, &sc.causes, &sc.cat, &m.Size, &sc.members, &m.Income, &m.Unavoidable, &m.MedicalCosts,
+		&m.Losses, &m.Tuition, &m.InsurancePaid, &a.Requested, &a.Granted, &a.Statement, &a.ConsentAt, &a.SubmittedByKind,
+		&a.SubmittedByName, &a.SubmittedAt, &a.UpdatedAt, &a.DueOn, &a.NoticeUntil, &a.Version, &a.Payee.Name, &a.Payee.Bank,
+		&a.Payee.Account}
+}
+
+// done is the application scanned, the worker's name masked.
+func (sc *appScan) done(now time.Time) *Application {
+	a := &sc.a
+	a.WorkerName, a.Causes, a.Category, a.MemberIDs = people.MaskName(sc.name), ParseCauses(sc.causes), Category(sc.cat), splitIDs(sc.members)
 	if a.SubmittedByKind == "worker" {
 		a.SubmittedByName = a.WorkerName // the applicant: masked like the rest of the page
 	}
 	a.Overdue = a.Status == StatusPending && review.Overdue(a.DueOn, now)
-	return &a, nil
+	return a
 }
 
 // syncApplication copies the chain's state onto the application row, so lists
 // filter and sort by status, step and deadline with an index. A final approval
 // puts the application on public notice for noticeDays days.
 func syncApplication(ctx context.Context, tx *platform.Tx, id int64, it *review.Item, now time.Time, noticeDays int) error {
-	level, due := "", ""
-	if st := it.Current(); st != nil && it.Status == review.Pending {
-		level, due = st.Level, st.DueOn
-	} else if st != nil {
-		level = st.Level
+	_, err := syncState(ctx, tx, id, it, now, noticeDays)
+	return err
+}
+
+// appState is what syncApplication writes on the application row.
+type appState struct {
+	status, level, due, until string
+	granted                   int64
+}
+
+// syncState is syncApplication handing back what it wrote, so the caller can
+// update the application it holds instead of reading it again.
+func syncState(ctx context.Context, tx *platform.Tx, id int64, it *review.Item, now time.Time, noticeDays int) (appState, error) {
+	st := appState{status: string(it.Status), granted: it.Granted()}
+	if cur := it.Current(); cur != nil && it.Status == review.Pending {
+		st.level, st.due = cur.Level, cur.DueOn
+	} else if cur != nil {
+		st.level = cur.Level
 	}
 	var decided any
-	status, until := string(it.Status), ""
 	if it.Status == review.Approved || it.Status == review.Rejected {
 		decided = now
 	}
 	if it.Status == review.Approved {
-		status, until = StatusNotice, NoticeUntil(now, noticeDays)
+		st.status, st.until = StatusNotice, NoticeUntil(now, noticeDays)
 	}
 	_, err := tx.Exec(ctx, `UPDATE relief_applications SET status = ?, step_level = ?, due_on = ?, granted = ?, updated_at = ?,
-		decided_at = ?, notice_until = ?, version = version + 1 WHERE id = ?`, status, level, due, it.Granted(), now, decided, until, id)
+		decided_at = ?, notice_until = ?, version = version + 1 WHERE id = ?`, st.status, st.level, st.due, st.granted, now, decided, st.until, id)
 	if err != nil {
-		return fmt.Errorf("relief: sync application %d: %w", id, err)
+		return st, fmt.Errorf("relief: sync application %d: %w", id, err)
 	}
-	return nil
+	return st, nil
+}
+
+// apply puts what syncState wrote on the application held in memory.
+func (st appState) apply(app *Application, now time.Time) {
+	app.Status, app.StepLevel, app.DueOn, app.NoticeUntil, app.Granted = st.status, st.level, st.due, st.until, st.granted
+	app.UpdatedAt, app.Version = now, app.Version+1
+	app.Overdue = app.Status == StatusPending && review.Overdue(app.DueOn, now)
 }
 
 // loadFor returns an application the actor in ctx may see: a worker their own
@@ -174,6 +211,9 @@ func (s *Store) Application(ctx context.Context, id int64) (*Application, error)
 		return nil, err
 	}
 	if app.Objections, err = s.objectionsOf(ctx, id); err != nil {
+		return nil, err
+	}
+	if app.Changes, err = s.changesOf(ctx, id); err != nil {
 		return nil, err
 	}
 	if platform.ActorFrom(ctx).Kind != "worker" {

@@ -222,6 +222,12 @@ func revoke(ctx context.Context, tx *platform.Tx, appID int64) error {
 		parts = append(parts, p)
 	}
 	rows.Close()
+	if _, err := tx.Exec(ctx, `UPDATE relief_household_years SET granted = granted - (SELECT COALESCE(SUM(g.amount), 0)
+		FROM relief_grants g WHERE g.application_id = ? AND g.status = 'committed')
+		WHERE worker_id = (SELECT worker_id FROM relief_applications WHERE id = ?) AND year = (SELECT year FROM relief_applications WHERE id = ?)`,
+		appID, appID, appID); err != nil {
+		return fmt.Errorf("relief: release household: %w", err)
+	}
 	for _, p := range parts {
 		if _, err := tx.Exec(ctx, `UPDATE relief_funds SET committed = committed - ?, version = version + 1 WHERE id = ?`, p.amount, p.fund); err != nil {
 			return fmt.Errorf("relief: release fund: %w", err)

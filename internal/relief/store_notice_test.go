@@ -119,6 +119,11 @@ func TestNotice_UpheldObjectionReleasesTheFunds(t *testing.T) {
 		if c, _ := fund(t, db, f.tree.City); c != 0 {
 			t.Errorf("city committed %d after revocation, want 0", c)
 		}
+		var household int64
+		db.QueryRow(context.Background(), `SELECT granted FROM relief_household_years WHERE worker_id = ?`, app.WorkerID).Scan(&household)
+		if household != 0 {
+			t.Errorf("household granted %d this year after revocation, want 0 (its cap is free again)", household)
+		}
 		got, _ := f.store.Application(f.staff(t, 3, f.gulou()), app.ID)
 		if got.Status != StatusRevoked {
 			t.Errorf("status %s, want revoked", got.Status)

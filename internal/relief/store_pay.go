@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"zhijia/internal/audit"
+	"zhijia/internal/auth"
 	"zhijia/internal/people"
 	"zhijia/internal/platform"
 	"zhijia/internal/review"
@@ -74,10 +75,12 @@ type Batch struct {
 	path          string
 }
 
-// BatchLine is one grant in a batch; Name is masked unless exported.
+// BatchLine is one grant in a batch; Name and the payee's account are masked
+// unless exported.
 type BatchLine struct {
 	GrantID, ApplicationID int64
 	Name, Union            string
+	Payee                  Payee
 	Amount                 int64
 	Status                 string
 }
@@ -186,36 +189,59 @@ func (s *Store) Batch(ctx context.Context, id int64, reveal bool) (*Batch, error
 	if err != nil || a == nil || a.Kind == "worker" || !a.Covers(b.path) {
 		return nil, platform.NotFound
 	}
-	rows, err := s.db.Query(ctx, `SELECT g.id, g.application_id, w.name, o.name, g.amount, g.status FROM relief_grants g
-		JOIN workers w ON w.id = g.worker_id JOIN relief_applications ap ON ap.id = g.application_id JOIN orgs o ON o.id = ap.org_id
-		WHERE g.batch_id = ? ORDER BY g.id`, id)
+	account := "ap.payee_account_masked"
+	if reveal {
+		account = "ap.payee_account_sealed"
+	}
+	rows, err := s.db.Query(ctx, `SELECT g.id, g.application_id, w.name, o.name, g.amount, g.status, ap.payee_name, ap.payee_bank, `+account+`
+		FROM relief_grants g JOIN workers w ON w.id = g.worker_id JOIN relief_applications ap ON ap.id = g.application_id
+		JOIN orgs o ON o.id = ap.org_id WHERE g.batch_id = ? ORDER BY g.id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("relief: batch lines: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var l BatchLine
-		if err := rows.Scan(&l.GrantID, &l.ApplicationID, &l.Name, &l.Union, &l.Amount, &l.Status); err != nil {
+		if err := rows.Scan(&l.GrantID, &l.ApplicationID, &l.Name, &l.Union, &l.Amount, &l.Status, &l.Payee.Name, &l.Payee.Bank,
+			&l.Payee.Account); err != nil {
 			return nil, err
 		}
 		if !reveal {
-			l.Name = people.MaskName(l.Name)
+			l.Name, l.Payee.Name = people.MaskName(l.Name), people.MaskName(l.Payee.Name)
+		} else if l.Payee.Account != "" {
+			if l.Payee.Account, err = s.keys.Open(l.Payee.Account); err != nil {
+				return nil, fmt.Errorf("relief: batch %d line %d account: %w", id, l.GrantID, err)
+			}
 		}
 		b.Lines = append(b.Lines, l)
 	}
 	return b, rows.Err()
 }
 
-// ExportBatch returns a batch with clear names for the bank's file, audited as a
-// reveal in its own transaction before anything is sent.
+// ExportBatch returns a batch with clear names and full account numbers for the
+// bank's file, for holders of people.reveal only, audited as a reveal in its own
+// transaction before anything is sent (the caller encrypts the file).
 func (s *Store) ExportBatch(ctx context.Context, id int64) (*Batch, error) {
+	if !auth.Can(platform.ActorFrom(ctx), auth.PermPeopleReveal) {
+		if _, err := s.Batch(ctx, id, false); err != nil {
+			return nil, err
+		}
+		return nil, platform.Errorf(platform.CodeForbidden, "relief.err.reveal_forbidden")
+	}
 	b, err := s.Batch(ctx, id, true)
 	if err != nil {
 		return nil, err
 	}
+	missing := 0
+	for _, l := range b.Lines {
+		if l.Payee.Account == "" {
+			missing++
+		}
+	}
 	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
 		return audit.Record(ctx, tx, s.now(), audit.Entry{Action: "relief.batch_export", EntityType: "relief_batch",
-			EntityID: strconv.FormatInt(id, 10), Summary: fmt.Sprintf("导出银行发放文件（含实名）%d 笔", len(b.Lines))})
+			EntityID: strconv.FormatInt(id, 10), OrgID: b.OrgID, OrgPath: b.path,
+			Summary: fmt.Sprintf("导出银行发放文件（含实名与完整银行账号，已加密）%d 笔，缺收款账户 %d 笔", len(b.Lines), missing)})
 	})
 	return b, err
 }

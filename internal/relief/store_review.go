@@ -2,11 +2,11 @@ package relief
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"zhijia/internal/audit"
 	"zhijia/internal/platform"
@@ -18,44 +18,85 @@ import (
 // the fund's guarded update, the grant, the decision and the audit rows all
 // commit in one transaction, or none does. version is the chain's version the
 // reviewer saw.
+//
+// The approval is the programme's hot write, so it counts its round trips: one
+// read of the application with its caps and chain id, one of the chain, the
+// writes, the two audit rows in one batch, and no read back afterwards.
 func (s *Store) Decide(ctx context.Context, id, version int64, d review.Decision) (*Application, error) {
 	if _, err := staffActor(ctx); err != nil {
 		return nil, err
 	}
-	app, err := s.loadFor(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
-		return s.decide(ctx, tx, app, version, d)
+	var app *Application
+	err := s.db.InTx(ctx, func(tx *platform.Tx) error {
+		var p caps
+		var err error
+		if app, p, d.Item, err = s.loadForDecision(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.decide(ctx, tx, app, p, version, d)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.loadFor(ctx, id)
+	return app, nil
 }
 
-func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, version int64, d review.Decision) error {
-	now := s.now()
-	if err := tx.QueryRow(ctx, `SELECT id FROM review_items WHERE entity_type = ? AND entity_id = ?`, EntityType, app.ID).Scan(&d.ItemID); err != nil {
-		return fmt.Errorf("relief: review item of %d: %w", app.ID, err)
+// caps is what an approval needs of its programme year.
+type caps struct {
+	application, household int64
+	noticeDays             int
+}
+
+// loadForDecision reads the application the actor in ctx may see, its
+// programme's caps and its chain with its steps, in one query (one row per step).
+func (s *Store) loadForDecision(ctx context.Context, tx *platform.Tx, id int64) (*Application, caps, *review.Item, error) {
+	var p caps
+	rows, err := tx.Query(ctx, `SELECT `+review.ItemSelect+`, `+appColumns+`, p.cap_application, p.cap_household, p.notice_days
+		FROM review_items i JOIN review_steps s ON s.item_id = i.id JOIN relief_applications a ON a.id = i.entity_id
+		JOIN workers w ON w.id = a.worker_id JOIN orgs o ON o.id = a.org_id JOIN relief_programmes p ON p.id = a.programme_id
+		WHERE i.entity_type = ? AND i.entity_id = ? ORDER BY s.seq`, EntityType, id)
+	if err != nil {
+		return nil, p, nil, fmt.Errorf("relief: application %d: %w", id, err)
 	}
-	d.Version = version
+	sc := &appScan{}
+	now := s.now()
+	it, err := review.ReadItem(rows, now, append(sc.dest(), &p.application, &p.household, &p.noticeDays)...)
+	if errors.Is(err, platform.NotFound) {
+		return nil, p, nil, platform.NotFound
+	}
+	if err != nil {
+		return nil, p, nil, fmt.Errorf("relief: application %d: %w", id, err)
+	}
+	app := sc.done(now)
+	if !mayRead(platform.ActorFrom(ctx), app) {
+		return nil, p, nil, platform.NotFound
+	}
+	return app, p, it, nil
+}
+
+func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, p caps, version int64, d review.Decision) error {
+	now := s.now()
+	d.Version, d.SkipHistory, d.DeferAudit = version, true, true
 	out, err := review.Decide(ctx, tx, now, d)
 	if err != nil {
 		return err
 	}
-	var p caps
-	if err := tx.QueryRow(ctx, `SELECT cap_application, cap_household, notice_days FROM relief_programmes WHERE id = ?`,
-		app.ProgrammeID).Scan(&p.application, &p.household, &p.noticeDays); err != nil {
-		return fmt.Errorf("relief: programme %d: %w", app.ProgrammeID, err)
-	}
+	entries := []audit.Entry{out.Audit}
 	if d.Action == review.Approve && d.Amount > 0 {
-		if err := s.grant(ctx, tx, app, p, out.Step, d.Amount, now); err != nil {
+		// The application's own grants are its approved steps' amounts (the
+		// chain's guarded update holds the item: they cannot move under us).
+		e, err := s.grant(ctx, tx, app, p, out.Step, out.Item.Granted()-d.Amount, d.Amount, now)
+		if err != nil {
 			return err
 		}
+		entries = append(entries, e)
 	}
-	if err := syncApplication(ctx, tx, app.ID, out.Item, now, p.noticeDays); err != nil {
+	st, err := syncState(ctx, tx, app.ID, out.Item, now, p.noticeDays)
+	if err != nil {
+		return err
+	}
+	st.apply(app, now)
+	if err := audit.RecordAll(ctx, tx, now, entries...); err != nil {
 		return err
 	}
 	if out.Item.Status == review.Approved {
@@ -64,35 +105,20 @@ func (s *Store) decide(ctx context.Context, tx *platform.Tx, app *Application, v
 	return nil
 }
 
-// grant commits amount from the deciding level's fund, within the caps. It runs
-// after review.Decide, whose guarded update holds the item: the application's
-// own sums cannot move under it.
-// caps is what an approval needs of its programme year.
-type caps struct {
-	application, household int64
-	noticeDays             int
-}
-
-func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p caps, st review.Step, amount int64, now time.Time) error {
-	// Take the household's row first: a concurrent grant to another application
-	// of the same household waits here until this transaction ends, then reads
-	// the sums with this grant in them.
-	if _, err := tx.Exec(ctx, `INSERT INTO relief_household_years (worker_id, year) VALUES (?, ?)
-		ON CONFLICT (worker_id, year) DO UPDATE SET year = excluded.year`, app.WorkerID, app.Year); err != nil {
-		return fmt.Errorf("relief: household lock: %w", err)
+// grant commits amount from the deciding level's fund, within the caps, and
+// returns the grant's audit row. grantedApp is what the application's earlier
+// steps granted.
+func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p caps, st review.Step, grantedApp, amount int64,
+	now time.Time) (audit.Entry, error) {
+	if ok, breaks := Caps(p.application, p.household, grantedApp, 0).Allows(amount); !ok {
+		return audit.Entry{}, platform.Invalid().Field("amount", "relief.err.cap_"+breaks)
 	}
-	var grantedApp, grantedHousehold int64
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN application_id = ? THEN amount ELSE 0 END), 0), COALESCE(SUM(amount), 0)
-		FROM relief_grants WHERE worker_id = ? AND year = ? AND status <> 'revoked'`, app.ID, app.WorkerID, app.Year).
-		Scan(&grantedApp, &grantedHousehold); err != nil {
-		return fmt.Errorf("relief: granted: %w", err)
-	}
-	if ok, breaks := Caps(p.application, p.household, grantedApp, grantedHousehold).Allows(amount); !ok {
-		return platform.Invalid().Field("amount", "relief.err.cap_"+breaks)
+	if err := commitHousehold(ctx, tx, app.WorkerID, app.Year, amount, p.household); err != nil {
+		return audit.Entry{}, err
 	}
 	fundID, err := commitFundOf(ctx, tx, app.ProgrammeID, st.OrgID, amount)
 	if err != nil {
-		return err
+		return audit.Entry{}, err
 	}
 	cause := ""
 	if len(app.Causes) > 0 {
@@ -102,10 +128,10 @@ func (s *Store) grant(ctx context.Context, tx *platform.Tx, app *Application, p 
 		amount, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, app.CityID, app.ID, fundID, st.OrgID, st.Level, app.WorkerID,
 		app.OrgPath, app.Year, cause, amount, now)
 	if err != nil {
-		return fmt.Errorf("relief: grant: %w", err)
+		return audit.Entry{}, fmt.Errorf("relief: grant: %w", err)
 	}
-	return audit.Record(ctx, tx, now, audit.Entry{Action: "relief.grant", EntityType: EntityType, EntityID: strconv.FormatInt(app.ID, 10),
-		OrgID: st.OrgID, OrgPath: app.OrgPath, Summary: fmt.Sprintf("%s 核定救助金 %d分（专项资金 %d）", st.OrgName, amount, fundID)})
+	return audit.Entry{Action: "relief.grant", EntityType: EntityType, EntityID: strconv.FormatInt(app.ID, 10),
+		OrgID: st.OrgID, OrgPath: app.OrgPath, Summary: fmt.Sprintf("%s 核定救助金 %d分（专项资金 %d）", st.OrgName, amount, fundID)}, nil
 }
 
 func (s *Store) programmeByID(ctx context.Context, q queryer, id int64) (*Programme, error) {
@@ -117,49 +143,20 @@ func (s *Store) programmeByID(ctx context.Context, q queryer, id int64) (*Progra
 	return s.programme(ctx, q, city, year)
 }
 
-// Resubmission is what the applicant adds when answering a return.
-type Resubmission struct {
-	Version    int64  // the chain's version the applicant saw
-	Supplement string // the answer to what was asked
-}
-
-// Resubmit answers a return: the applicant (the worker, or staff of the
-// household's union in their subtree) adds a supplement and the application goes
-// back to the level that asked.
-func (s *Store) Resubmit(ctx context.Context, id int64, r Resubmission) (*Application, error) {
-	app, err := s.loadFor(ctx, id)
+// commitHousehold adds amount to what the household was granted this year, a
+// guarded update like the fund's: the row's lock makes concurrent grants to one
+// household wait for each other, and none passes the yearly cap. (revoke takes
+// released grants off again.)
+func commitHousehold(ctx context.Context, tx *platform.Tx, workerID int64, year int, amount, capHousehold int64) error {
+	var granted int64
+	err := tx.QueryRow(ctx, `INSERT INTO relief_household_years (worker_id, year, granted) VALUES (?, ?, ?)
+		ON CONFLICT (worker_id, year) DO UPDATE SET granted = relief_household_years.granted + excluded.granted
+		WHERE relief_household_years.granted + excluded.granted <= ? RETURNING granted`, workerID, year, amount, capHousehold).Scan(&granted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return platform.Invalid().Field("amount", "relief.err.cap_household")
+	}
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("relief: household granted: %w", err)
 	}
-	r.Supplement = strings.TrimSpace(r.Supplement)
-	if r.Supplement == "" {
-		return nil, platform.Invalid().Field("supplement", "relief.err.supplement")
-	}
-	if utf8.RuneCountInString(app.Statement)+utf8.RuneCountInString(r.Supplement) > 4*MaxStatement {
-		return nil, platform.Invalid().Field("supplement", "relief.err.statement_long")
-	}
-	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
-		now := s.now()
-		it, err := review.Load(ctx, tx, EntityType, id, now)
-		if err != nil {
-			return err
-		}
-		if it, err = review.Resubmit(ctx, tx, now, it.ID, r.Version); err != nil {
-			return err
-		}
-		stamp := now.In(platform.Shanghai).Format("2006-01-02 15:04")
-		if _, err := tx.Exec(ctx, `UPDATE relief_applications SET statement = statement || ? WHERE id = ?`,
-			"\n\n【"+stamp+" 补充】"+r.Supplement, id); err != nil {
-			return fmt.Errorf("relief: supplement: %w", err)
-		}
-		if err := syncApplication(ctx, tx, id, it, now, 0); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, now, audit.Entry{Action: "relief.resubmit", EntityType: EntityType, EntityID: strconv.FormatInt(id, 10),
-			OrgID: app.OrgID, OrgPath: app.OrgPath, Summary: "补充材料后重新提交"})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.loadFor(ctx, id)
+	return nil
 }

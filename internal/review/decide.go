@@ -20,6 +20,18 @@ type Decision struct {
 	Action  Action
 	Amount  int64  // fen this level grants; approve only
 	Reason  string // required to return or reject
+
+	// SkipHistory leaves Outcome.Item without its events, for a caller that
+	// does not show them: one round trip fewer.
+	SkipHistory bool
+	// Item, when set, is the item as the caller read it in this transaction
+	// (with ItemSelect and ReadItem, joined to its own row): Decide does not read
+	// it again. Its version is still checked by the guarded update.
+	Item *Item
+	// DeferAudit leaves the decision's audit row to the caller, in Outcome.Audit,
+	// so it can record it together with its own (audit.RecordAll) in the same
+	// transaction.
+	DeferAudit bool
 }
 
 // MaxReason caps a reason's length in characters.
@@ -51,9 +63,10 @@ func (d Decision) Validate() error {
 
 // Outcome is what a decision did.
 type Outcome struct {
-	Item  *Item // as it stands after the decision
-	Step  Step  // the step decided
-	Final bool  // the item is now approved or rejected
+	Item  *Item       // as it stands after the decision
+	Step  Step        // the step decided
+	Final bool        // the item is now approved or rejected
+	Audit audit.Entry // the decision's audit row; already recorded unless DeferAudit
 }
 
 // Decide applies d for the actor in ctx inside the caller's transaction, audited
@@ -66,9 +79,16 @@ func Decide(ctx context.Context, tx *platform.Tx, now time.Time, d Decision) (*O
 		return nil, err
 	}
 	a := platform.ActorFrom(ctx)
-	it, err := LoadItem(ctx, tx, d.ItemID, now)
-	if err != nil {
-		return nil, err
+	it := d.Item
+	if it == nil {
+		var err error
+		if it, err = loadItem(ctx, tx, d.ItemID, now, !d.SkipHistory); err != nil {
+			return nil, err
+		}
+	} else if !d.SkipHistory {
+		if err := events(ctx, tx, it); err != nil {
+			return nil, err
+		}
 	}
 	if a == nil || (a.Kind != "staff" && a.Kind != "api") || !a.Covers(it.OrgPath) {
 		return nil, platform.NotFound
@@ -114,22 +134,19 @@ func Decide(ctx context.Context, tx *platform.Tx, now time.Time, d Decision) (*O
 	if d.Action != Approve {
 		amount = 0
 	}
-	if _, err := tx.Exec(ctx, `UPDATE review_steps SET status = ?, amount = ?, reason = ?, decided_by = ?, decided_by_name = ?,
-		decided_at = ? WHERE item_id = ? AND seq = ?`, stepStatus, amount, d.Reason, a.AccountID, a.Name, now, it.ID, st.Seq); err != nil {
-		return nil, fmt.Errorf("review: decide step: %w", err)
-	}
-	if d.Action == Approve && next != it.CurrentSeq {
-		if err := openStep(ctx, tx, it, next, now); err != nil {
-			return nil, err
-		}
+	if err := decideSteps(ctx, tx, it, st.Seq, next, stepStatus, amount, d.Reason, a, now); err != nil {
+		return nil, err
 	}
 	if err := addEvent(ctx, tx, it, st, string(d.Action), a.Name, "", amount, d.Reason, now); err != nil {
 		return nil, err
 	}
-	if err := audit.Record(ctx, tx, now, audit.Entry{Action: "review." + string(d.Action), EntityType: it.EntityType,
+	entry := audit.Entry{Action: "review." + string(d.Action), EntityType: it.EntityType,
 		EntityID: strconv.FormatInt(it.EntityID, 10), OrgID: st.OrgID, OrgPath: it.OrgPath,
-		Summary: fmt.Sprintf("%s 第%d级(%s) 金额%d分 %s", d.Action, st.Seq+1, st.Level, amount, d.Reason)}); err != nil {
-		return nil, err
+		Summary: fmt.Sprintf("%s 第%d级(%s) 金额%d分 %s", d.Action, st.Seq+1, st.Level, amount, d.Reason)}
+	if !d.DeferAudit {
+		if err := audit.Record(ctx, tx, now, entry); err != nil {
+			return nil, err
+		}
 	}
 	// The item as it now stands, without reading it back.
 	decided := now
@@ -139,10 +156,39 @@ func Decide(ctx context.Context, tx *platform.Tx, now time.Time, d Decision) (*O
 		opened := now
 		it.Steps[next].Status, it.Steps[next].OpenedAt, it.Steps[next].DueOn = StepPending, &opened, AddWorkingDays(now, it.DueDays)
 	}
-	it.Events = append(it.Events, Event{Seq: st.Seq, Level: st.Level, Action: string(d.Action), ActorName: a.Name,
-		OrgName: st.OrgName, Amount: amount, Reason: d.Reason, At: now})
+	if !d.SkipHistory {
+		it.Events = append(it.Events, Event{Seq: st.Seq, Level: st.Level, Action: string(d.Action), ActorName: a.Name,
+			OrgName: st.OrgName, Amount: amount, Reason: d.Reason, At: now})
+	}
 	it.Status, it.CurrentSeq, it.UpdatedAt, it.Version = status, next, now, it.Version+1
-	return &Outcome{Item: it, Step: it.Steps[st.Seq], Final: status == Approved || status == Rejected}, nil
+	return &Outcome{Item: it, Step: it.Steps[st.Seq], Final: status == Approved || status == Rejected, Audit: entry}, nil
+}
+
+// decideSteps records the decision on step seq and, when an approval moves the
+// chain on, opens step next with its deadline — one statement for both. (A step
+// above the deciding one has never been decided: returns go back to the step
+// that returned, so opening it only sets its status, opening and deadline.)
+func decideSteps(ctx context.Context, tx *platform.Tx, it *Item, seq, next int, status string, amount int64, reason string,
+	a *platform.Actor, now time.Time) error {
+	if next == seq {
+		next = -1 // nothing to open
+	}
+	_, err := tx.Exec(ctx, `UPDATE review_steps SET
+		status = CASE WHEN seq = ? THEN ? ELSE 'pending' END,
+		amount = CASE WHEN seq = ? THEN ? ELSE amount END,
+		reason = CASE WHEN seq = ? THEN ? ELSE '' END,
+		decided_by = CASE WHEN seq = ? THEN ? ELSE decided_by END,
+		decided_by_name = CASE WHEN seq = ? THEN ? ELSE '' END,
+		decided_at = CASE WHEN seq = ? THEN ? ELSE decided_at END,
+		opened_at = CASE WHEN seq = ? THEN opened_at ELSE ? END,
+		due_on = CASE WHEN seq = ? THEN due_on ELSE ? END
+		WHERE item_id = ? AND seq IN (?, ?)`,
+		seq, status, seq, amount, seq, reason, seq, a.AccountID, seq, a.Name, seq, now,
+		seq, now, seq, AddWorkingDays(now, it.DueDays), it.ID, seq, next)
+	if err != nil {
+		return fmt.Errorf("review: decide step: %w", err)
+	}
+	return nil
 }
 
 func openStep(ctx context.Context, tx *platform.Tx, it *Item, seq int, now time.Time) error {

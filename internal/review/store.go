@@ -196,63 +196,92 @@ func addEvent(ctx context.Context, tx *platform.Tx, it *Item, st *Step, action, 
 	return nil
 }
 
-const itemColumns = `id, city_id, entity_type, entity_id, org_id, org_path, submitter_kind, submitter_id, status,
-	current_seq, due_days, created_at, updated_at, version`
+const itemColumns = `i.id, i.city_id, i.entity_type, i.entity_id, i.org_id, i.org_path, i.submitter_kind, i.submitter_id,
+	i.status, i.current_seq, i.due_days, i.created_at, i.updated_at, i.version`
 
-func scanItem(r interface{ Scan(...any) error }) (*Item, error) {
-	it := &Item{}
-	err := r.Scan(&it.ID, &it.CityID, &it.EntityType, &it.EntityID, &it.OrgID, &it.OrgPath, &it.SubmitterKind,
-		&it.SubmitterID, &it.Status, &it.CurrentSeq, &it.DueDays, &it.CreatedAt, &it.UpdatedAt, &it.Version)
-	return it, err
-}
+const stepColumns = `s.seq, s.level, s.org_id, s.org_name, s.status, s.opened_at, s.due_on, s.amount, s.reason,
+	s.decided_by_name, s.decided_at`
 
 // Load returns the item under review for an entity, with its steps and history.
 // It does not check scope: the owning package does, by the entity's own rules.
 func Load(ctx context.Context, q Queryer, entityType string, entityID int64, now time.Time) (*Item, error) {
-	it, err := scanItem(q.QueryRow(ctx, `SELECT `+itemColumns+` FROM review_items WHERE entity_type = ? AND entity_id = ?`,
-		entityType, entityID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, platform.NotFound
-	}
-	if err != nil {
+	it, err := loadWhere(ctx, q, `i.entity_type = ? AND i.entity_id = ?`, now, true, entityType, entityID)
+	if err != nil && !errors.Is(err, platform.NotFound) {
 		return nil, fmt.Errorf("review: load %s %d: %w", entityType, entityID, err)
 	}
-	return it, fill(ctx, q, it, now)
+	return it, err
 }
 
 // LoadItem is Load by the item's own id.
 func LoadItem(ctx context.Context, q Queryer, id int64, now time.Time) (*Item, error) {
-	it, err := scanItem(q.QueryRow(ctx, `SELECT `+itemColumns+` FROM review_items WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, platform.NotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("review: load item %d: %w", id, err)
-	}
-	return it, fill(ctx, q, it, now)
+	return loadItem(ctx, q, id, now, true)
 }
 
-func fill(ctx context.Context, q Queryer, it *Item, now time.Time) error {
-	rows, err := q.Query(ctx, `SELECT seq, level, org_id, org_name, status, opened_at, due_on, amount, reason,
-		decided_by_name, decided_at FROM review_steps WHERE item_id = ? ORDER BY seq`, it.ID)
-	if err != nil {
-		return fmt.Errorf("review: steps: %w", err)
+func loadItem(ctx context.Context, q Queryer, id int64, now time.Time, history bool) (*Item, error) {
+	it, err := loadWhere(ctx, q, `i.id = ?`, now, history, id)
+	if err != nil && !errors.Is(err, platform.NotFound) {
+		return nil, fmt.Errorf("review: load item %d: %w", id, err)
 	}
+	return it, err
+}
+
+// loadWhere reads one item and its steps in one query (every item has at least
+// one step), then its history when asked.
+func loadWhere(ctx context.Context, q Queryer, where string, now time.Time, history bool, args ...any) (*Item, error) {
+	rows, err := q.Query(ctx, `SELECT `+ItemSelect+` FROM review_items i
+		JOIN review_steps s ON s.item_id = i.id WHERE `+where+` ORDER BY s.seq`, args...)
+	if err != nil {
+		return nil, err
+	}
+	it, err := ReadItem(rows, now)
+	if err != nil {
+		return nil, err
+	}
+	if history {
+		return it, events(ctx, q, it)
+	}
+	return it, nil
+}
+
+// ItemSelect is the select list ReadItem reads: an item's columns (review_items
+// as i) then its steps' (review_steps as s), one row per step. A programme that
+// needs its own row with the chain selects ItemSelect, then its columns, joins
+// its tables, orders by s.seq and reads it all in one round trip.
+const ItemSelect = itemColumns + `, ` + stepColumns
+
+// ReadItem reads an item and its steps from rows selected with ItemSelect first,
+// and closes them; extra receive the caller's columns after those (the same on
+// every row). No rows is NotFound. The item comes without its history.
+func ReadItem(rows *sql.Rows, now time.Time, extra ...any) (*Item, error) {
 	defer rows.Close()
+	var it *Item
 	for rows.Next() {
-		var s Step
+		cur, s := &Item{}, Step{}
 		var opened, decided sql.NullTime
-		if err := rows.Scan(&s.Seq, &s.Level, &s.OrgID, &s.OrgName, &s.Status, &opened, &s.DueOn, &s.Amount, &s.Reason,
-			&s.DecidedByName, &decided); err != nil {
-			return err
+		dest := append([]any{&cur.ID, &cur.CityID, &cur.EntityType, &cur.EntityID, &cur.OrgID, &cur.OrgPath, &cur.SubmitterKind,
+			&cur.SubmitterID, &cur.Status, &cur.CurrentSeq, &cur.DueDays, &cur.CreatedAt, &cur.UpdatedAt, &cur.Version,
+			&s.Seq, &s.Level, &s.OrgID, &s.OrgName, &s.Status, &opened, &s.DueOn, &s.Amount, &s.Reason,
+			&s.DecidedByName, &decided}, extra...)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if it == nil {
+			it = cur
 		}
 		s.OpenedAt, s.DecidedAt = timePtr(opened), timePtr(decided)
 		s.Overdue = s.Status == StepPending && Overdue(s.DueOn, now)
 		it.Steps = append(it.Steps, s)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
+	if it == nil {
+		return nil, platform.NotFound
+	}
+	return it, rows.Close()
+}
+
+func events(ctx context.Context, q Queryer, it *Item) error {
 	ev, err := q.Query(ctx, `SELECT seq, level, action, actor_name, org_name, amount, reason, at FROM review_events
 		WHERE item_id = ? ORDER BY id`, it.ID)
 	if err != nil {
