@@ -1,12 +1,14 @@
 package learning
 
+import "zhijia/internal/web"
+
 // JSON Schemas of the worker API, for the OpenAPI document.
 
 var (
-	integer = map[string]any{"type": "integer"}
-	str     = map[string]any{"type": "string"}
-	boolean = map[string]any{"type": "boolean"}
-	stamp   = map[string]any{"type": "string", "format": "date-time"}
+	integer = web.SchemaInteger
+	str     = web.SchemaString
+	boolean = web.SchemaBoolean
+	stamp   = web.SchemaTime
 
 	itemSchema = map[string]any{"type": "object", "properties": map[string]any{
 		"position": integer, "kind": map[string]any{"type": "string", "enum": []any{"single", "multiple", "judge"}}, "stem": str,
