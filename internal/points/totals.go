@@ -39,8 +39,8 @@ func districtOf(path string) int64 {
 
 // Folding: a trigger queues every earned entry in points_pending as it is
 // inserted (keeping four periods' totals in the awarding transaction would cost
-// more than the award itself); Fold moves queued entries into the totals a batch at
-// a time. The batch's DELETE … RETURNING claims its entries, so on either engine
+// more than the award itself); Fold moves queued entries into the totals a
+// batch at a time. The batch's DELETE … RETURNING claims its entries, so on either engine
 // each entry is added once however many instances fold at the same time, and an
 // entry is seen only once its award has committed.
 const (
@@ -92,10 +92,9 @@ func (s *Store) fold(ctx context.Context, rounds int) error {
 
 // total is what a batch adds to one (period, worker) or (period, union).
 type total struct {
-	period              string
-	id, city, dist, org int64
-	points, active      int64
-	worker              int64
+	period                  string
+	worker, city, dist, org int64
+	points, active          int64
 }
 
 func (s *Store) foldBatch(ctx context.Context) (int, error) {
