@@ -71,7 +71,7 @@ func TestEventPhotos_UploadShowOnPortalAndRemove(t *testing.T) {
 			t.Fatalf("photo: %d %q", img.Status, img.Header.Get("Content-Type"))
 		}
 		var audited int
-		db.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'photo.add'`).Scan(&audited)
+		db.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'photo.add' AND entity_type = 'learning.event'`).Scan(&audited)
 		if audited != 1 {
 			t.Fatalf("photo.add audited %d times", audited)
 		}
