@@ -35,6 +35,7 @@ type DB struct {
 	r       *sql.DB
 	DSN     string
 	stmts   stmtCache
+	wstmts  stmtCache
 }
 
 // Open opens dsn: a postgres:// URL, or a SQLite file path (optionally "sqlite:" prefixed).
@@ -96,6 +97,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.stmts.close()
+	db.wstmts.close()
 	err := db.w.Close()
 	if db.r != db.w {
 		if e := db.r.Close(); err == nil {
@@ -137,6 +139,8 @@ type Tx struct {
 	tx      *sql.Tx
 	Dialect Dialect
 	stmts   map[string]*sql.Stmt // ExecRepeated's, closed with the transaction
+	db      *DB
+	missed  []string
 }
 
 // ExecRepeated runs a statement the transaction runs many times (a bulk
@@ -160,15 +164,38 @@ func (t *Tx) ExecRepeated(ctx context.Context, q string, args ...any) (sql.Resul
 }
 
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.cached(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, rebind(t.Dialect, q), args...)
 }
 
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.cached(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, rebind(t.Dialect, q), args...)
 }
 
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.cached(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, rebind(t.Dialect, q), args...)
+}
+
+// cached is q prepared once on SQLite's one writer connection and bound to
+// this transaction: the pure-Go driver otherwise parses every statement anew.
+func (t *Tx) cached(ctx context.Context, q string) *sql.Stmt {
+	if t.db == nil || t.Dialect != SQLite {
+		return nil
+	}
+	st := t.db.wstmts.lookup(q)
+	if st == nil {
+		t.missed = append(t.missed, q)
+		return nil
+	}
+	return t.tx.StmtContext(ctx, st)
 }
 
 // InTx runs fn in one write transaction, committing if fn returns nil.
@@ -177,13 +204,16 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("platform: begin: %w", err)
 	}
-	t := &Tx{tx: sqlTx, Dialect: db.Dialect}
+	t := &Tx{tx: sqlTx, Dialect: db.Dialect, db: db}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("platform: commit: %w", err)
+	}
+	for _, q := range t.missed { // the writer is free again: prepare them for next time
+		db.wstmts.get(ctx, db.w, q)
 	}
 	return nil
 }

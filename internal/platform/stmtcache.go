@@ -23,7 +23,10 @@ func (db *DB) prepared(ctx context.Context, q string) *sql.Stmt {
 	if db.Dialect != SQLite {
 		return nil
 	}
-	c := &db.stmts
+	return db.stmts.get(ctx, db.r, q)
+}
+
+func (c *stmtCache) get(ctx context.Context, pool *sql.DB, q string) *sql.Stmt {
 	c.mu.RLock()
 	st := c.m[q]
 	n := len(c.m)
@@ -31,7 +34,7 @@ func (db *DB) prepared(ctx context.Context, q string) *sql.Stmt {
 	if st != nil || n >= stmtCacheSize {
 		return st
 	}
-	st, err := db.r.PrepareContext(context.WithoutCancel(ctx), q)
+	st, err := pool.PrepareContext(context.WithoutCancel(ctx), q)
 	if err != nil {
 		return nil // the unprepared path reports the error
 	}
@@ -55,4 +58,10 @@ func (c *stmtCache) close() {
 		st.Close()
 	}
 	c.m = nil
+}
+
+func (c *stmtCache) lookup(q string) *sql.Stmt {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[q]
 }
