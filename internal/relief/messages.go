@@ -255,7 +255,7 @@ var Messages = map[string][2]string{
 	"relief.menu.archive":                  {"困难职工档案", "Hardship archive"},
 	"relief.menu.report":                   {"年度报表", "Year report"},
 	"relief.inbox.archive_due":             {"有 %d 户困难职工档案到期待复核", "%d archive files are due for review"},
-	"relief.archive.hint":                  {"一户一档。每年复核一次；困难原因消除且连续6个月人均收入高于低保的，按规定解困脱困。", "One file per household, reviewed yearly; a household whose cause is gone and whose income stayed above 低保 for 6 months in a row exits."},
+	"relief.archive.hint":                  {"一户一档。每年复核一次；困难原因消除且连续6个月人均收入高于低保的，按规定解困脱困。", "One file per household, reviewed yearly; a household whose cause is gone and whose income per head stayed above the minimum living standard for 6 months in a row exits."},
 	"relief.archive.title":                 {"困难职工档案", "Archive file"},
 	"relief.archive.open":                  {"在档", "In the archive"},
 	"relief.archive.exited":                {"已解困脱困", "Exited"},
