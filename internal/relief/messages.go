@@ -196,6 +196,7 @@ var Messages = map[string][2]string{
 	"relief.err.file_type":                 {"只能上传PDF、JPG或PNG文件", "Only PDF, JPG or PNG files"},
 	"relief.err.file_count":                {"每份申请最多上传20个文件", "At most 20 files per application"},
 	"relief.err.no_application":            {"请选择申请", "Choose an application"},
+	"relief.menu.notices":                  {"救助公示", "Notices"},
 	"relief.menu.objections":               {"公示异议", "Objections"},
 	"relief.menu.batches":                  {"资金发放", "Payments"},
 	"relief.notice.title":                  {"困难职工帮扶公示", "Public notice of relief grants"},
