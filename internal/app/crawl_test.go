@@ -27,6 +27,12 @@ import (
 // (breadth-first, same origin, GET only) in both languages, and fails on what a
 // user notices first: a 5xx, a rendered link that leads to a 4xx, a raw catalogue
 // key instead of text, or Chinese UI text on an English page.
+//
+//	go test -count=1 -run TestCrawl ./internal/app/           (SQLite; PostgreSQL too with ZHIJIA_TEST_PG)
+//	CRAWL_DUMP=1 go test -v -count=1 -run TestCrawl ./internal/app/
+//
+// The second prints every page fetched (VISIT) and every run of Han characters
+// on en pages (CJK), to review by eye what the checks let through as data.
 
 // crawlMaxPages bounds one role's crawl in one language.
 const crawlMaxPages = 400
