@@ -107,6 +107,12 @@ func TestCrawl_EveryRenderedLink(t *testing.T) {
 					u, _ := url.Parse(env.Server.URL)
 					c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "lang", Value: lang, Path: "/"}})
 					crawl(t, c, role.start, lang, chk)
+					// The not-found page is seen too, and must speak the language.
+					if r := c.Get("/console/orgs/999999999"); r.Status != http.StatusNotFound && r.Status != http.StatusSeeOther {
+						t.Errorf("a missing record: status %d", r.Status)
+					} else if r.Status == http.StatusNotFound {
+						chk.checkPage(t, "/console/orgs/999999999", lang, r.Body)
+					}
 				})
 			}
 		}
@@ -116,8 +122,8 @@ func TestCrawl_EveryRenderedLink(t *testing.T) {
 
 // crawlState adds, through the app's own pages, the records the demo city lacks
 // and whose pages print status labels: a pending and an approved membership
-// application (the second worker then has a card) and a queue of possible
-// duplicates from a real scan.
+// application (the second worker then has a card and asks to transfer) and a
+// queue of possible duplicates from a real scan.
 func crawlState(t *testing.T, env *apptest.Env) {
 	t.Helper()
 	gulou := env.Info.Tree.Gulou
@@ -138,6 +144,13 @@ func crawlState(t *testing.T, env *apptest.Env) {
 	r := clerk.PostForm(fmt.Sprintf("/console/membership/applications/%d/approve", appID), url.Values{"version": {"1"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("approve: %d %.300s", r.Status, r.Body)
+	}
+	env.Clock.Advance(61 * time.Second)
+	member := env.Worker(t, "13900000004")
+	member.Get("/portal/transfer")
+	r = member.PostForm("/portal/transfer", url.Values{"org_id": {fmt.Sprint(env.Info.Tree.Taijiang)}, "reason": {"换了工作"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("transfer: %d %.300s", r.Status, r.Body)
 	}
 	now := env.Clock.Now().UTC()
 	for range 2 {
