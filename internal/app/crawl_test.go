@@ -387,6 +387,11 @@ func (c *crawlChecker) addReferenceLabels(t *testing.T, env *apptest.Env) {
 func (c *crawlChecker) checkPage(t *testing.T, path, lang, body string) {
 	t.Helper()
 	text := visibleText(body)
+	for _, busy := range []string{"系统繁忙", "The system is busy"} {
+		if strings.Contains(text, busy) {
+			c.fail(t, path, busy, "an internal error shown with a success status")
+		}
+	}
 	for _, tok := range keyShapeRE.FindAllString(text, -1) {
 		p, _, _ := strings.Cut(tok, ".")
 		if c.keys[tok] || c.prefixes[p] {
