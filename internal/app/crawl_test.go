@@ -123,7 +123,8 @@ func TestCrawl_EveryRenderedLink(t *testing.T) {
 // crawlState adds, through the app's own pages, the records the demo city lacks
 // and whose pages print status labels: a pending and an approved membership
 // application (the second worker then has a card and asks to transfer) and a
-// queue of possible duplicates from a real scan.
+// queue of possible duplicates from a real scan (of two look-alike workers
+// inserted directly, as the access matrix does).
 func crawlState(t *testing.T, env *apptest.Env) {
 	t.Helper()
 	gulou := env.Info.Tree.Gulou
