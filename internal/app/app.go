@@ -79,6 +79,7 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Learning = learning.NewStore(db, clock, keys.SigningKey())
 	a.Care = care.NewStore(db, clock, keys.SigningKey())
 	a.Photos = photo.NewStore(db, clock, cfg.DataDir)
+	a.Care.SetPhotos(a.Photos)   // station photos
 	a.Care.SetHardship(a.Relief) // activity priority for households in the hardship archive
 	a.Dashboard = dashboard.NewStore(db, clock, figures(), cfg.DashboardK)
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{

@@ -1,9 +1,19 @@
 package app_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"mime/multipart"
+	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +58,8 @@ func TestBrowser_CareNearestOpenStationCheckin(t *testing.T) {
 		return care.Point{Lat: spot.Lat, Lng: spot.Lng + m/(111319.49*0.8949)}
 	}
 	closedID, _ := careStation(t, env, staff, "凤山路暖心驿站", east(150))
-	_, checkin := careStation(t, env, staff, "西兰大道职工驿站", east(400))
+	openID, checkin := careStation(t, env, staff, "西兰大道职工驿站", east(400))
+	carePhoto(t, staff, openID)
 	today := env.Clock.Now().In(platform.Shanghai).Format("2006-01-02")
 	if r := staff.PostForm(fmt.Sprintf("/console/care/stations/%d/closures", closedID),
 		url.Values{"from": {today}, "to": {today}, "reason": {"设备检修"}}); r.Status != 303 {
@@ -83,7 +94,12 @@ func TestBrowser_CareNearestOpenStationCheckin(t *testing.T) {
 	if strings.Contains(textOf(t, ctx, "main"), "凤山路暖心驿站") {
 		t.Fatal("the closed station is still listed with 'open now'")
 	}
+	wantImagesLoaded(t, ctx, ".care-hits img.care-cover", 1)
 	shot(t, ctx, "care-03-open-now")
+	press(t, ctx, `.care-hits a[href^="/portal/care/station?id="]`, true)
+	wantText(t, ctx, "main", "西兰大道职工驿站", "24小时开放", "饮水")
+	wantImagesLoaded(t, ctx, ".care-photos img", 1)
+	shot(t, ctx, "care-03b-station-photos")
 
 	open(t, ctx, env, checkin) // what scanning the station's QR code opens
 	wantText(t, ctx, "main", "西兰大道职工驿站", "确认签到")
@@ -96,6 +112,90 @@ func TestBrowser_CareNearestOpenStationCheckin(t *testing.T) {
 	press(t, ctx, `form[action="/portal/care/visit/rate"] button[type=submit]`, true)
 	wantText(t, ctx, "main", "感谢您的评价", "您的评分：5 星", "热水和充电都很方便")
 	shot(t, ctx, "care-05-rated")
+}
+
+// TestBrowser_CareStationPhotoUpload: a district clerk chooses a photo on
+// the station page and uploads it; a text file named .jpg is refused on the
+// field with the reason in Chinese.
+func TestBrowser_CareStationPhotoUpload(t *testing.T) {
+	ctx, _ := newBrowser(t, false)
+	env := apptest.New(t, dbtest.SQLite(t))
+	id, _ := careStation(t, env, env.Staff(t, "gulou.clerk"), "西兰大道职工驿站", care.Point{Lat: 26.49, Lng: 119.55})
+	signInStaff(t, ctx, env, "gulou.clerk")
+	page := fmt.Sprintf("/console/care/stations/%d", id)
+	open(t, ctx, env, page)
+	wantText(t, ctx, "#photos", "暂无照片")
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "门头.jpg")
+	if err := os.WriteFile(fake, []byte("这不是照片，只是一段改了扩展名的文字。"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "choose a text file named .jpg", chromedp.SetUploadFiles(chromedp.CSS(`input[name=photo]`), []string{fake}))
+	submit(t, ctx, page+"/photos")
+	wantText(t, ctx, "#photos", "只能上传 JPG 或 PNG 格式的照片")
+	shot(t, ctx, "care-photo-01-refused")
+	real := filepath.Join(dir, "门头.png")
+	if err := os.WriteFile(real, stationPNG(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "choose a PNG", chromedp.SetUploadFiles(chromedp.CSS(`input[name=photo]`), []string{real}))
+	submit(t, ctx, page+"/photos")
+	wantText(t, ctx, "main", "照片已上传")
+	wantImagesLoaded(t, ctx, "#photos img", 1)
+	shot(t, ctx, "care-photo-02-uploaded")
+}
+
+// carePhoto uploads a PNG to a station through the console, as its form does.
+func carePhoto(t *testing.T, c *apptest.Client, station int64) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("_csrf", c.CSRF)
+	fw, _ := mw.CreateFormFile("photo", "门头.png")
+	fw.Write(stationPNG(t))
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/console/care/stations/%d/photos", c.Base, station), &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", c.Base)
+	if r := c.Do(req); r.Status != http.StatusSeeOther {
+		t.Fatalf("station photo: HTTP %d %s", r.Status, r.Body)
+	}
+}
+
+// stationPNG is a 160×120 PNG in union red with a white band, made with image/png.
+func stationPNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 160, 120))
+	for x := 0; x < 160; x++ {
+		for y := 0; y < 120; y++ {
+			c := color.RGBA{200, 22, 29, 255}
+			if y > 50 && y < 70 {
+				c = color.RGBA{255, 255, 255, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// wantImagesLoaded checks at least n images match sel and every one has
+// loaded (the browser decoded it).
+func wantImagesLoaded(t *testing.T, ctx context.Context, sel string, n int) {
+	t.Helper()
+	js := `(async () => { const ims = [...document.querySelectorAll(` + strconv.Quote(sel) + `)];
+		await Promise.all(ims.map(i => i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; })));
+		return [ims.length, ims.filter(i => i.naturalWidth > 0).length]; })()`
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](js, chromedp.EvalAwaitPromise))
+	if err != nil || len(got) != 2 {
+		t.Fatalf("images %s: %v", sel, err)
+	}
+	if total, loaded := got[0], got[1]; total < n || loaded != total {
+		t.Fatalf("images %s: %d of %d loaded, want at least %d, all loaded", sel, loaded, total, n)
+	}
 }
 
 // TestBrowser_CareActivitySignUpDrawConfirm: on a phone, a worker signs up for

@@ -1,11 +1,14 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
 
 	"zhijia/internal/app/apptest"
+	"zhijia/internal/care"
+	"zhijia/internal/photo"
 )
 
 // The care routes: {id} names a station, a closure or a visit at a station
@@ -25,6 +28,10 @@ func init() {
 		accessRow{"POST /console/care/stations/{id}/status", "care.edit", "station"},
 		accessRow{"POST /console/care/stations/{id}/closures", "care.edit", "station"},
 		accessRow{"POST /console/care/closures/{id}/delete", "care.edit", "closure"},
+		accessRow{"POST /console/care/stations/{id}/photos", "care.edit", "station"},
+		accessRow{"POST /console/care/stations/{id}/photos/remove", "care.edit", "station"},
+		accessRow{"GET /console/care/photos/{id}", "care.view", "station_photo"},
+		accessRow{"GET /portal/care/station", "", ""}, accessRow{"GET /portal/care/photo", "", ""},
 		accessRow{"GET /console/care/visits", "care.view", ""},
 		accessRow{"POST /console/care/visits/{id}/reply", "care.edit", "visit"},
 		accessRow{"GET /console/care/coverage", "care.view", ""},
@@ -34,6 +41,8 @@ func init() {
 		accessRow{"GET /console/care/activities/{id}", "care.view", "activity"},
 		accessRow{"POST /console/care/activities/{id}/draw", "care.edit", "activity"},
 		accessRow{"GET /console/care/activities/{id}/qr.png", "care.view", "activity"},
+		accessRow{"GET /console/care/activities/{id}/draws", "care.view", "activity"},
+		accessRow{"GET /console/care/activities/{id}/attendance", "care.view", "activity"},
 		accessRow{"GET /portal/care/attend", "", ""}, accessRow{"POST /portal/care/attend", "", ""},
 		accessRow{"POST /api/v1/my/care/activities/{id}/attend", "", ""},
 		accessRow{"GET /portal/care/activity", "", ""}, accessRow{"POST /portal/care/signup", "", ""},
@@ -44,6 +53,7 @@ func init() {
 		accessRow{"POST /api/v1/my/care/signups/{id}/confirm", "", ""},
 		accessRow{"POST /api/v1/my/care/signups/{id}/cancel", "", ""},
 		accessRow{"POST /api/v1/my/care/checkins", "", ""},
+		accessRow{"GET /api/v1/my/care/photos/{id}", "", ""},
 		accessRow{"GET /api/v1/my/care/visits", "", ""},
 		accessRow{"POST /api/v1/my/care/visits/{id}/rating", "", ""},
 		accessRow{"GET /api/v1/care/stations", "care.view", ""},
@@ -64,6 +74,7 @@ func init() {
 	matrixTargets["closure"] = get("closure")
 	matrixTargets["visit"] = get("visit")
 	matrixTargets["activity"] = get("activity")
+	matrixTargets["station_photo"] = get("station_photo")
 }
 
 // careTargets makes one station per target org, each with a closure and a
@@ -78,7 +89,7 @@ func careTargets(t *testing.T, env *apptest.Env) map[string]map[string]int64 {
 	if err := env.App.DB.QueryRow(ctx, `SELECT MIN(id) FROM workers`).Scan(&worker); err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]map[string]int64{"station": {}, "closure": {}, "visit": {}, "activity": {}}
+	out := map[string]map[string]int64{"station": {}, "closure": {}, "visit": {}, "activity": {}, "station_photo": {}}
 	for _, w := range where {
 		var id, cid, vid int64
 		err := env.App.DB.QueryRow(ctx, `INSERT INTO care_stations (city_id, org_id, name, lat_e6, lng_e6, created_at, updated_at)
@@ -104,6 +115,12 @@ func careTargets(t *testing.T, env *apptest.Env) map[string]map[string]int64 {
 			t.Fatalf("matrix activity: %v", err)
 		}
 		out["station"][w], out["closure"][w], out["visit"][w], out["activity"][w] = id, cid, vid, aid
+		p, err := env.App.Photos.Add(ctx, photo.Owner{Kind: care.StationPhotoKind, ID: id, CityID: tree.City, OrgID: orgs[w]},
+			"驿站.png", bytes.NewReader(tinyPNG(t)))
+		if err != nil {
+			t.Fatalf("matrix photo: %v", err)
+		}
+		out["station_photo"][w] = p.ID
 	}
 	return out
 }

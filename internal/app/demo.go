@@ -60,6 +60,9 @@ func (a *App) SeedDemo(ctx context.Context, grassroots int) (*DemoInfo, error) {
 	if err := care.SeedDemo(ctx, a.DB, a.Clock, tree.City, tree.Districts); err != nil {
 		return nil, err
 	}
+	if err := care.SeedDemoPhotos(ctx, a.DB, a.Photos, tree.City); err != nil {
+		return nil, err
+	}
 	a.demo = accounts
 	info := &DemoInfo{Tree: tree, WorkerPhones: phones}
 	for _, d := range accounts {

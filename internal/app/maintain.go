@@ -9,7 +9,7 @@ import (
 )
 
 // SweepEvery is how often expired sessions, codes, rate-limit windows and
-// idempotency keys are cleared.
+// idempotency keys are cleared, and activity offers past their deadline expire.
 const SweepEvery = 10 * time.Minute
 
 // Sweep clears what has expired. Every instance may run it: the deletes are
@@ -25,6 +25,11 @@ func (a *App) Sweep(ctx context.Context) error {
 	// Rows staged by an import that died (a finished import removes its own).
 	if _, err := a.DB.Exec(ctx, `DELETE FROM import_staging WHERE created_at < ?`, cutoff); err != nil {
 		return fmt.Errorf("app: sweep import staging: %w", err)
+	}
+	// Activity offers not confirmed in time pass to the waitlist (guarded
+	// updates: several instances may sweep at once).
+	if _, err := a.Care.ExpireOffers(ctx, a.Clock.Now()); err != nil {
+		return fmt.Errorf("app: sweep care offers: %w", err)
 	}
 	return nil
 }

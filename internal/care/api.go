@@ -13,6 +13,8 @@ import (
 func mountAPI(s *web.Server, h *Handlers) {
 	s.WorkerAPI("GET /api/v1/my/care/stations", web.APIDoc{Summary: "Stations of the service circle around a WGS-84 position (converted to GCJ-02 before measuring)",
 		Tag: "care", Query: []string{"lat", "lng", "radius", "open", "need"}, Response: circleSchema}, h.apiCircle)
+	s.WorkerAPI("GET /api/v1/my/care/photos/{id}", web.APIDoc{Summary: "A photo of a station the worker may see (one of their city's active stations): the JPEG or PNG file itself",
+		Tag: "care", Response: map[string]any{"type": "string", "format": "binary", "description": "image/jpeg or image/png"}}, h.apiPhoto)
 	s.WorkerAPI("POST /api/v1/my/care/checkins", web.APIDoc{Summary: "Check in at a station with the station id and token its QR code carries",
 		Tag: "care", Request: checkinSchema, Response: visitSchema, Status: http.StatusCreated}, h.apiCheckin)
 	s.WorkerAPI("GET /api/v1/my/care/visits", web.APIDoc{Summary: "The worker's latest station visits",
@@ -55,14 +57,29 @@ type HitJSON struct {
 	Distance int         `json:"distance_m"`
 	Open     bool        `json:"open_now"`
 	Geo      string      `json:"geo_uri"`
+	Photos   []int64     `json:"photo_ids"` // GET /api/v1/my/care/photos/{id}
 }
 
-func hitsJSON(hits []Hit) []HitJSON {
+func hitsJSON(hits []Hit, photos map[int64][]int64) []HitJSON {
 	out := make([]HitJSON, len(hits))
 	for i, h := range hits {
-		out[i] = HitJSON{Station: stationJSON(h.Station), Distance: int(h.Distance + 0.5), Open: h.Open, Geo: string(linksFor(h.Station).Geo)}
+		ps := photos[h.Station.ID]
+		if ps == nil {
+			ps = []int64{}
+		}
+		out[i] = HitJSON{Station: stationJSON(h.Station), Distance: int(h.Distance + 0.5), Open: h.Open, Geo: string(linksFor(h.Station).Geo),
+			Photos: ps}
 	}
 	return out
+}
+
+// apiPhoto serves a station photo to a worker's client.
+func (h *Handlers) apiPhoto(c *web.Ctx) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	return h.servePhoto(c, id)
 }
 
 func (h *Handlers) apiCircle(c *web.Ctx) error {
@@ -89,7 +106,18 @@ func (h *Handlers) apiCircle(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"radius_m": radius, "within": hitsJSON(circle.Within), "nearest": hitsJSON(circle.Nearest)})
+	var ids []int64
+	for _, hits := range [][]Hit{circle.Within, circle.Nearest} {
+		for _, hit := range hits {
+			ids = append(ids, hit.Station.ID)
+		}
+	}
+	photos, err := h.store.photoIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"radius_m": radius, "within": hitsJSON(circle.Within, photos),
+		"nearest": hitsJSON(circle.Nearest, photos)})
 }
 
 func (h *Handlers) apiCheckin(c *web.Ctx) error {
@@ -189,7 +217,8 @@ var (
 		"gcj02": pair, "wgs84": pair, "hours": map[string]any{"type": "array", "items": str, "description": "Monday first, \"08:00-20:00[,…]\", empty = closed"},
 		"all_day": boolean, "facilities": map[string]any{"type": "array", "items": str}, "services": map[string]any{"type": "array", "items": str},
 		"groups": map[string]any{"type": "array", "items": str}, "contact": str, "phone": str, "status": str, "version": integer}}
-	hitSchema    = map[string]any{"type": "object", "properties": map[string]any{"station": stationSchema, "distance_m": integer, "open_now": boolean, "geo_uri": str}}
+	hitSchema = map[string]any{"type": "object", "properties": map[string]any{"station": stationSchema, "distance_m": integer, "open_now": boolean, "geo_uri": str,
+		"photo_ids": map[string]any{"type": "array", "items": integer, "description": "the station's photos, for GET /api/v1/my/care/photos/{id}"}}}
 	circleSchema = map[string]any{"type": "object", "properties": map[string]any{"radius_m": integer,
 		"within":  map[string]any{"type": "array", "items": hitSchema},
 		"nearest": map[string]any{"type": "array", "items": hitSchema, "description": "the nearest five when none is within the radius"}}}

@@ -27,7 +27,7 @@ func Mount(s *web.Server, store *Store) {
 		"console/visits": &visitListView{}, "console/coverage": &coverageView{},
 		"portal/services": &servicesView{}, "portal/checkin": &checkinView{}, "portal/visit": &visitView{},
 		"console/activities": &activityListView{}, "console/activity_form": &activityFormView{}, "console/activity": &activityView{},
-		"portal/activity": &portalActivityView{}, "portal/attend": &attendView{},
+		"portal/activity": &portalActivityView{}, "portal/attend": &attendView{}, "portal/station": &portalStationView{},
 	} {
 		s.Sample("care/"+page, zero)
 	}
@@ -53,6 +53,11 @@ func Mount(s *web.Server, store *Store) {
 	s.Console("POST /console/care/stations/{id}/status", "care.edit", h.stationStatus)
 	s.Console("POST /console/care/stations/{id}/closures", "care.edit", h.closureAdd)
 	s.Console("POST /console/care/closures/{id}/delete", "care.edit", h.closureRemove)
+	s.Console("POST /console/care/stations/{id}/photos", "care.edit", h.photoAdd)
+	s.Console("POST /console/care/stations/{id}/photos/remove", "care.edit", h.photoRemove)
+	s.Console("GET /console/care/photos/{id}", "care.view", h.consolePhoto)
+	s.Portal("GET /portal/care/station", h.portalStation)
+	s.Portal("GET /portal/care/photo", h.portalPhoto)
 	s.Console("GET /console/care/visits", "care.view", h.visits)
 	s.Console("POST /console/care/visits/{id}/reply", "care.edit", h.reply)
 	s.Console("GET /console/care/coverage", "care.view", h.coverage)
@@ -62,6 +67,8 @@ func Mount(s *web.Server, store *Store) {
 	s.Console("GET /console/care/activities/{id}", "care.view", h.activity)
 	s.Console("POST /console/care/activities/{id}/draw", "care.edit", h.draw)
 	s.Console("GET /console/care/activities/{id}/qr.png", "care.view", h.activityQR)
+	s.Console("GET /console/care/activities/{id}/draws", "care.view", h.drawsExport)
+	s.Console("GET /console/care/activities/{id}/attendance", "care.view", h.attendanceExport)
 	s.Portal("GET /portal/care/attend", h.attendConfirm)
 	s.Portal("POST /portal/care/attend", h.attend)
 	s.Portal("GET /portal/care/activity", h.portalActivity)

@@ -52,6 +52,7 @@ type activityView struct {
 	Errors  map[string]string
 	Alert   string
 	Result  *DrawResult
+	Draws   []DrawRecord
 }
 
 func (h *Handlers) activities(c *web.Ctx) error {
@@ -139,7 +140,7 @@ func (h *Handlers) renderActivity(c *web.Ctx, status int, v *activityView) error
 	if _, err := h.store.Activity(ctx, id); err != nil {
 		return err
 	}
-	if _, err := h.store.ExpireOffers(ctx, id); err != nil {
+	if _, err := h.store.expireOffers(ctx, h.store.clock.Now().UTC(), id); err != nil {
 		return err
 	}
 	if v.Act, err = h.store.Activity(ctx, id); err != nil {
@@ -153,6 +154,9 @@ func (h *Handlers) renderActivity(c *web.Ctx, status int, v *activityView) error
 	if q.Export {
 		return h.exportSignups(c, v.Act, rows)
 	}
+	if v.Draws, err = h.store.Draws(ctx, id); err != nil {
+		return err
+	}
 	v.CanEdit, v.Rows, v.Q, v.P = c.Server().Can(c.Actor, "care.edit"), rows, q, q.Pager(activityURL(id), total)
 	return c.RenderPage(status, "care/console/activity", &web.Page{Title: v.Act.Title,
 		Crumbs: []web.Crumb{{Label: c.T("care.menu_group")}, {Label: c.T("care.activities.title"), Href: activitiesPath}, {Label: v.Act.Title}}, Data: v})
@@ -160,14 +164,18 @@ func (h *Handlers) renderActivity(c *web.Ctx, status int, v *activityView) error
 
 // exportSignups writes the sign-up list, the input `zhijia lottery verify` reads.
 func (h *Handlers) exportSignups(c *web.Ctx, a *Activity, rows []*Signup) error {
-	head := []string{"id", "weight", "session_id", "draw_rank", c.T("care.col.worker"), c.T("care.col.session"), c.T("care.col.status")}
+	head := []string{"id", "weight", "session_id", "draw_rank", c.T("care.col.worker"), c.T("care.col.session"), c.T("care.col.status"),
+		c.T("care.col.attended_at")}
 	out := make([][]any, 0, len(rows))
 	for _, g := range rows {
-		var rank any = ""
+		var rank, came any = "", ""
 		if g.Rank != nil {
 			rank = *g.Rank
 		}
-		out = append(out, []any{g.ID, g.Weight, g.SessionID, rank, g.WorkerName, g.Session, c.T("care.signup." + g.Status)})
+		if g.AttendedAt != nil {
+			came = *g.AttendedAt
+		}
+		out = append(out, []any{g.ID, g.Weight, g.SessionID, rank, g.WorkerName, g.Session, c.T("care.signup." + g.Status), came})
 	}
 	return c.ExportXLSX(fmt.Sprintf("%s-%d", c.T("care.signups.title"), a.ID), head, out)
 }

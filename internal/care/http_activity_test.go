@@ -68,7 +68,14 @@ func TestActivityPages_PublishSignUpDrawConfirm(t *testing.T) {
 			t.Fatalf("draw: HTTP %d → %q", r.Status, r.Location)
 		}
 		page = c.Get("/console/care/activities/" + m[1])
-		contains(t, page.Body, "已中签，待确认", "候补中", "重新摇号原因")
+		contains(t, page.Body, "已中签，待确认", "候补中", "重新摇号原因", "摇号记录", "/console/care/activities/"+m[1]+"/draws",
+			"/console/care/activities/"+m[1]+"/attendance")
+		for _, list := range []string{"/draws", "/attendance", "?export=xlsx"} {
+			x := c.Get("/console/care/activities/" + m[1] + list)
+			if x.Status != 200 || !strings.Contains(x.Header.Get("Content-Type"), "spreadsheetml") {
+				t.Fatalf("export %s: HTTP %d %s", list, x.Status, x.Header.Get("Content-Type"))
+			}
+		}
 		var winner, loser *apptest.Client
 		for _, phone := range ids {
 			env.Clock.Advance(61 * time.Second)

@@ -84,3 +84,44 @@ func (h *Handlers) apiAttend(c *web.Ctx) error {
 	}
 	return c.JSON(http.StatusOK, g)
 }
+
+// drawsExport is the activity's draws on record as a spreadsheet.
+func (h *Handlers) drawsExport(c *web.Ctx) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	ds, err := h.store.Draws(c.R.Context(), id)
+	if err != nil {
+		return err
+	}
+	head := []string{c.T("care.col.draw_seq"), c.T("care.col.drawn_at"), c.T("care.col.drawn_by"), c.T("care.col.entrants"),
+		c.T("care.col.seed_hash"), c.T("care.col.seed"), c.T("care.field.redraw_reason")}
+	out := make([][]any, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, []any{d.Seq, d.DrawnAt, d.DrawnBy, d.Entrants, d.SeedHash, d.Seed, d.Reason})
+	}
+	return c.ExportXLSX(c.T("care.draws.title")+"-"+strconv.FormatInt(id, 10), head, out)
+}
+
+// attendanceExport lists the confirmed places and who came, as a spreadsheet.
+func (h *Handlers) attendanceExport(c *web.Ctx) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	rows, _, err := h.store.Attendance(c.R.Context(), id, web.ExportLimit, 0)
+	if err != nil {
+		return err
+	}
+	head := []string{c.T("care.col.worker"), c.T("care.col.session"), c.T("care.col.attended_at")}
+	out := make([][]any, 0, len(rows))
+	for _, g := range rows {
+		var came any = c.T("care.attend.absent")
+		if g.AttendedAt != nil {
+			came = *g.AttendedAt
+		}
+		out = append(out, []any{g.WorkerName, g.Session, came})
+	}
+	return c.ExportXLSX(c.T("care.attendance.title")+"-"+strconv.FormatInt(id, 10), head, out)
+}

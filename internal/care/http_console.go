@@ -7,6 +7,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"zhijia/internal/photo"
 	"zhijia/internal/web"
 )
 
@@ -35,6 +36,7 @@ type stationView struct {
 	Reason    string
 	MapLinks  mapLinks
 	GroupName map[string]string
+	Photos    []photo.Photo
 }
 
 type stationFormView struct {
@@ -143,6 +145,9 @@ func (h *Handlers) renderStation(c *web.Ctx, status int, v *stationView) error {
 	v.MapLinks = linksFor(st)
 	groups, err := h.store.Groups(c.R.Context())
 	if err != nil {
+		return err
+	}
+	if v.Photos, err = h.store.stationPhotos(c.R.Context(), st.ID); err != nil {
 		return err
 	}
 	v.GroupName = map[string]string{}

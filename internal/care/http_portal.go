@@ -30,6 +30,7 @@ var knownPlaces = []Place{
 var Radii = []int{500, 800, 1500, 3000}
 
 type hitView struct {
+	Cover    int64 // the station's first photo, 0 for none
 	N        int
 	Station  *Station
 	Distance string
@@ -144,6 +145,21 @@ func (h *Handlers) fillCircle(c *web.Ctx, v *servicesView, city int64, p Point) 
 	if len(hits) == 0 {
 		hits = circle.Nearest
 	}
+	ids := make([]int64, len(hits))
+	for i, hit := range hits {
+		ids[i] = hit.Station.ID
+	}
+	photos, err := h.store.photoIDs(c.R.Context(), ids)
+	if err != nil {
+		return err
+	}
+	for _, list := range [][]hitView{v.Within, v.Nearest} {
+		for i := range list {
+			if ps := photos[list[i].Station.ID]; len(ps) > 0 {
+				list[i].Cover = ps[0]
+			}
+		}
+	}
 	v.Map = circleSVG(WGSToGCJ(p), float64(v.Radius), hits, c.T("care.portal.map_label", len(hits)))
 	return nil
 }
@@ -257,7 +273,7 @@ func (h *Handlers) mySignups(c *web.Ctx) ([]*Signup, error) {
 	now, swept := h.store.clock.Now(), false
 	for _, g := range list {
 		if g.Status == SignupOffered && g.ConfirmBy != nil && g.ConfirmBy.Before(now) {
-			if _, err := h.store.ExpireOffers(ctx, g.ActivityID); err != nil {
+			if _, err := h.store.expireOffers(ctx, now.UTC(), g.ActivityID); err != nil {
 				return nil, err
 			}
 			swept = true

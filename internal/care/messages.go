@@ -170,4 +170,7 @@ var Messages = map[string][2]string{
 	"care.place.station":          {"福州火车站", "Fuzhou Railway Station"},
 	"care.place.south":            {"福州南站", "Fuzhou South Station"},
 	"care.place.mawei":            {"马尾", "Mawei"},
+	"care.photos.hint":            {"JPG 或 PNG，每张不超过 5 MB，最多 9 张；上传时自动去除拍摄位置等信息。", "JPG or PNG, up to 5 MB each, at most nine; the position and other metadata a phone records are removed on upload."},
+	"care.photos.alt":             {"%s 的照片", "Photo of %s"},
+	"care.portal.details":         {"详情与照片", "Details and photos"},
 }

@@ -116,4 +116,12 @@ var activityMessages = map[string][2]string{
 	"care.attend.count":           {"已确认 %d 人，到场 %d 人", "%d confirmed, %d came"},
 	"care.col.attended":           {"到场", "Came"},
 	"care.err.not_confirmed":      {"您没有本活动已确认的名额，不能签到", "You hold no confirmed place for this activity"},
+	"care.draws.title":            {"摇号记录", "Draws"},
+	"care.col.draw_seq":           {"第几次", "Draw"},
+	"care.col.drawn_at":           {"摇号时间", "Drawn at"},
+	"care.col.drawn_by":           {"操作人", "Drawn by"},
+	"care.col.entrants":           {"参与人数", "Entrants"},
+	"care.attendance.title":       {"到场签到名单", "Attendance"},
+	"care.col.attended_at":        {"签到时间", "Checked in at"},
+	"care.attend.absent":          {"未到场", "Did not come"},
 }

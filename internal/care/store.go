@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"zhijia/internal/audit"
+	"zhijia/internal/photo"
 	"zhijia/internal/platform"
 )
 
@@ -22,6 +23,7 @@ type Store struct {
 	mu       sync.Mutex
 	cache    map[int64]*cachedIndex // by city
 	hardship Hardship
+	photos   *photo.Store
 }
 
 type cachedIndex struct {

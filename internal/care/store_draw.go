@@ -1,10 +1,12 @@
 package care
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,8 +27,8 @@ type DrawResult struct {
 }
 
 type drawEntrant struct {
-	id, session, worker int64
-	facts               Facts
+	id, session, worker, org int64
+	facts                    Facts
 }
 
 // Draw runs the activity's lottery once sign-up has closed: eligibility is
@@ -60,7 +62,7 @@ func (s *Store) Draw(ctx context.Context, activityID int64, reason string) (*Dra
 				return err
 			}
 		}
-		entrants, err := s.drawEntrants(ctx, tx, act.ID)
+		entrants, err := s.drawEntrants(ctx, tx, act)
 		if err != nil {
 			return err
 		}
@@ -107,11 +109,14 @@ func resetDraw(ctx context.Context, tx *platform.Tx, activityID int64) error {
 	return nil
 }
 
-// drawEntrants reads the pending sign-ups with their workers' facts, in one query.
-func (s *Store) drawEntrants(ctx context.Context, tx *platform.Tx, activityID int64) ([]drawEntrant, error) {
-	rows, err := tx.Query(ctx, `SELECT g.id, g.session_id, g.worker_id, w.member_status, o.path, w.birth_date, w.group_code,
-		w.model_level FROM care_signups g JOIN workers w ON w.id = g.worker_id JOIN orgs o ON o.id = w.org_id
-		WHERE g.activity_id = ? AND g.status = 'pending' ORDER BY g.id`, activityID)
+// drawEntrants reads the pending sign-ups with their workers' facts in one
+// pass (in no particular order: DrawOrder's order depends on ids alone), the
+// unions' paths once per union, and, when the activity weights hardship,
+// the hardship archive through relief's batch answer.
+func (s *Store) drawEntrants(ctx context.Context, tx *platform.Tx, act *Activity) ([]drawEntrant, error) {
+	rows, err := tx.Query(ctx, `SELECT g.id, g.session_id, g.worker_id, w.member_status, w.org_id, w.birth_date, w.group_code,
+		w.model_level FROM care_signups g JOIN workers w ON w.id = g.worker_id
+		WHERE g.activity_id = ? AND g.status = 'pending'`, act.ID)
 	if err != nil {
 		return nil, fmt.Errorf("care: entrants: %w", err)
 	}
@@ -119,7 +124,7 @@ func (s *Store) drawEntrants(ctx context.Context, tx *platform.Tx, activityID in
 	for rows.Next() {
 		var e drawEntrant
 		var status string
-		if err := rows.Scan(&e.id, &e.session, &e.worker, &status, &e.facts.OrgPath, &e.facts.BirthDate, &e.facts.GroupCode,
+		if err := rows.Scan(&e.id, &e.session, &e.worker, &status, &e.org, &e.facts.BirthDate, &e.facts.GroupCode,
 			&e.facts.ModelLevel); err != nil {
 			rows.Close()
 			return nil, err
@@ -129,56 +134,118 @@ func (s *Store) drawEntrants(ctx context.Context, tx *platform.Tx, activityID in
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("care: entrants: %w", err)
+	}
+	paths, err := orgPaths(ctx, tx, out)
+	if err != nil {
 		return nil, err
 	}
-	if s.hardship != nil && len(out) > 0 {
-		ids := make([]int64, len(out))
-		for i := range out {
-			ids[i] = out[i].worker
-		}
-		in, err := s.hardship.InHardshipArchiveAll(ctx, ids)
-		if err != nil {
-			return nil, fmt.Errorf("care: hardship: %w", err)
-		}
-		for i := range out {
-			out[i].facts.Hardship = in[out[i].worker]
-		}
+	for i := range out {
+		out[i].facts.OrgPath = paths[out[i].org]
 	}
-	return out, nil
+	if act.Weights.Hardship == 0 {
+		return out, nil // no rule or weight reads the archive
+	}
+	return out, s.hardshipOf(ctx, out)
 }
 
-// placeEntrants re-checks eligibility, orders each session and writes the outcome.
+// orgPaths reads the path of each entrant's union, once per union.
+func orgPaths(ctx context.Context, tx *platform.Tx, es []drawEntrant) (map[int64]string, error) {
+	paths := map[int64]string{}
+	var ids []any
+	last := int64(-1)
+	for _, e := range es {
+		if e.org == last {
+			continue
+		}
+		last = e.org
+		if _, ok := paths[e.org]; !ok {
+			paths[e.org] = ""
+			ids = append(ids, e.org)
+		}
+	}
+	for lo := 0; lo < len(ids); lo += 500 {
+		part := ids[lo:min(lo+500, len(ids))]
+		rows, err := tx.Query(ctx, `SELECT id, path FROM orgs WHERE id IN (`+
+			strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`)`, part...)
+		if err != nil {
+			return nil, fmt.Errorf("care: union paths: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var path string
+			if err := rows.Scan(&id, &path); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("care: union paths: %w", err)
+			}
+			paths[id] = path
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("care: union paths: %w", err)
+		}
+	}
+	return paths, nil
+}
+
+// hardshipOf asks relief, in one batch call, which entrants' households are
+// in the hardship archive.
+func (s *Store) hardshipOf(ctx context.Context, es []drawEntrant) error {
+	if s.hardship == nil || len(es) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(es))
+	for i := range es {
+		ids[i] = es[i].worker
+	}
+	in, err := s.hardship.InHardshipArchiveAll(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("care: hardship: %w", err)
+	}
+	for i := range es {
+		es[i].facts.Hardship = in[es[i].worker]
+	}
+	return nil
+}
+
+// placeEntrants re-checks eligibility, orders each session and writes the
+// outcome: the facts were read in bulk, the order is worked out in memory and
+// the places go back a few thousand rows per statement.
 func (s *Store) placeEntrants(ctx context.Context, tx *platform.Tx, act *Activity, seed string, es []drawEntrant, now time.Time, res *DrawResult) error {
 	key, ok := SeedBytes(seed)
 	if !ok {
 		return fmt.Errorf("care: activity %d has a malformed seed", act.ID)
 	}
 	bySession := map[int64][]Entry{}
+	refused := map[string][]int64{}
 	for _, e := range es {
 		if rule := act.Refusal(e.facts, now); rule != "" {
 			res.Ineligible++
-			if _, err := tx.Exec(ctx, `UPDATE care_signups SET status = 'ineligible', reason = ?, decided_at = ? WHERE id = ?`,
-				rule, now, e.id); err != nil {
-				return fmt.Errorf("care: ineligible: %w", err)
-			}
+			refused[rule] = append(refused[rule], e.id)
 			continue
 		}
 		bySession[e.session] = append(bySession[e.session], Entry{ID: e.id, Weight: act.Weight(e.facts)})
 	}
+	if err := markIneligible(ctx, tx, refused, now); err != nil {
+		return err
+	}
+	orders := make([][]Entry, len(act.Sessions))
+	for i, se := range act.Sessions {
+		orders[i] = DrawOrder(key, bySession[se.ID])
+	}
+	if err := writeRanks(ctx, tx, orders); err != nil {
+		return err
+	}
 	confirmBy := now.Add(time.Duration(act.ConfirmDays) * 24 * time.Hour)
-	for _, se := range act.Sessions {
-		order := DrawOrder(key, bySession[se.ID])
-		if err := writeRanks(ctx, tx, order); err != nil {
-			return err
-		}
+	for i, se := range act.Sessions {
 		// the first `quota` in draw order hold a place; the rest wait
 		if _, err := tx.Exec(ctx, `UPDATE care_signups SET status = 'offered', offered_at = ?, confirm_by = ?
 			WHERE session_id = ? AND status = 'waitlist' AND draw_rank <= ?`, now, confirmBy, se.ID, se.Quota); err != nil {
 			return fmt.Errorf("care: offer places: %w", err)
 		}
-		placed := min(len(order), se.Quota)
+		placed := min(len(orders[i]), se.Quota)
 		res.Offered += placed
-		res.Waitlisted += len(order) - placed
+		res.Waitlisted += len(orders[i]) - placed
 		if _, err := tx.Exec(ctx, `UPDATE care_sessions SET placed = ? WHERE id = ? AND ? <= quota`, placed, se.ID, placed); err != nil {
 			return fmt.Errorf("care: session placed: %w", err)
 		}
@@ -186,29 +253,75 @@ func (s *Store) placeEntrants(ctx context.Context, tx *platform.Tx, act *Activit
 	return nil
 }
 
-// rankBatch is how many sign-ups one statement ranks (three parameters each).
-const rankBatch = 500
+// rankBatch is how many sign-ups one statement writes: three parameters each,
+// well inside SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+const rankBatch = 4000
 
-// writeRanks stores each sign-up's place in order (1 first) and weight, all as
-// waiting, a batch of rows per statement.
-func writeRanks(ctx context.Context, tx *platform.Tx, order []Entry) error {
-	for lo := 0; lo < len(order); lo += rankBatch {
-		hi := min(lo+rankBatch, len(order))
-		var b strings.Builder
-		args := make([]any, 0, 3*(hi-lo))
-		b.WriteString(`WITH v (id, rnk, wt) AS (VALUES `)
-		for i := lo; i < hi; i++ {
-			if i > lo {
-				b.WriteString(", ")
+// markIneligible records the refusals, one statement per rule and batch.
+func markIneligible(ctx context.Context, tx *platform.Tx, refused map[string][]int64, now time.Time) error {
+	rules := make([]string, 0, len(refused))
+	for r := range refused {
+		rules = append(rules, r)
+	}
+	slices.Sort(rules)
+	for _, rule := range rules {
+		ids := refused[rule]
+		for lo := 0; lo < len(ids); lo += rankBatch {
+			part := ids[lo:min(lo+rankBatch, len(ids))]
+			args := make([]any, 0, 2+len(part))
+			args = append(args, rule, now)
+			for _, id := range part {
+				args = append(args, id)
 			}
-			b.WriteString(`(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))`)
-			args = append(args, order[i].ID, i+1, order[i].Weight)
+			q := `UPDATE care_signups SET status = 'ineligible', reason = ?, decided_at = ?, draw_rank = NULL WHERE id IN (` +
+				strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + `)`
+			if _, err := tx.ExecRepeated(ctx, q, args...); err != nil {
+				return fmt.Errorf("care: ineligible: %w", err)
+			}
 		}
-		b.WriteString(`) UPDATE care_signups SET status = 'waitlist', draw_rank = v.rnk, weight = v.wt, offered_at = NULL,
-			confirm_by = NULL FROM v WHERE care_signups.id = v.id`)
-		if _, err := tx.Exec(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("care: write ranks: %w", err)
+	}
+	return nil
+}
+
+// writeRanks stores each sign-up's place in its session's order (1 first)
+// and its weight, all as waiting. The places go into a temporary table, a
+// batch of rows per prepared INSERT in id order, and one set-based UPDATE
+// then writes them all: one join for the engine to plan and run instead of a
+// join per batch (PostgreSQL planned each VALUES join anew, scanning the
+// sign-ups every time).
+func writeRanks(ctx context.Context, tx *platform.Tx, orders [][]Entry) error {
+	type place struct{ id, rank, weight int64 }
+	var ps []place
+	for _, order := range orders {
+		for i, e := range order {
+			ps = append(ps, place{e.ID, int64(i + 1), int64(e.Weight)})
 		}
+	}
+	slices.SortFunc(ps, func(a, b place) int { return cmp.Compare(a.id, b.id) })
+	for _, q := range []string{`CREATE TEMP TABLE IF NOT EXISTS care_draw_places (id BIGINT PRIMARY KEY, rnk BIGINT NOT NULL,
+		wt BIGINT NOT NULL)`, `DELETE FROM care_draw_places`} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return fmt.Errorf("care: places table: %w", err)
+		}
+	}
+	args := make([]any, 0, 3*rankBatch)
+	for lo := 0; lo < len(ps); lo += rankBatch {
+		part := ps[lo:min(lo+rankBatch, len(ps))]
+		args = args[:0]
+		for _, p := range part {
+			args = append(args, p.id, p.rank, p.weight)
+		}
+		q := `INSERT INTO care_draw_places (id, rnk, wt) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?),", len(part)), ",")
+		if _, err := tx.ExecRepeated(ctx, q, args...); err != nil {
+			return fmt.Errorf("care: write places: %w", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE care_signups SET status = 'waitlist', draw_rank = p.rnk, weight = p.wt, offered_at = NULL,
+		confirm_by = NULL FROM care_draw_places p WHERE care_signups.id = p.id`); err != nil {
+		return fmt.Errorf("care: write ranks: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DROP TABLE care_draw_places`); err != nil {
+		return fmt.Errorf("care: places table: %w", err)
 	}
 	return nil
 }
@@ -333,42 +446,4 @@ func promote(ctx context.Context, tx *platform.Tx, session int64, now time.Time)
 			return fmt.Errorf("care: promote: %w", err)
 		}
 	}
-}
-
-// ExpireOffers takes back the places of an activity's offers not confirmed in
-// time and passes each to the next waiting; it returns how many expired.
-func (s *Store) ExpireOffers(ctx context.Context, activityID int64) (int, error) {
-	n := 0
-	err := s.db.InTx(ctx, func(tx *platform.Tx) error {
-		now := s.clock.Now().UTC()
-		rows, err := tx.Query(ctx, `SELECT id, session_id FROM care_signups WHERE activity_id = ? AND status = 'offered'
-			AND confirm_by < ? ORDER BY session_id, draw_rank`, activityID, now)
-		if err != nil {
-			return fmt.Errorf("care: overdue: %w", err)
-		}
-		var due [][2]int64
-		for rows.Next() {
-			var d [2]int64
-			if err := rows.Scan(&d[0], &d[1]); err != nil {
-				rows.Close()
-				return err
-			}
-			due = append(due, d)
-		}
-		rows.Close()
-		for _, d := range due {
-			res, err := tx.Exec(ctx, `UPDATE care_signups SET status = 'expired', decided_at = ? WHERE id = ? AND status = 'offered'`, now, d[0])
-			if err != nil {
-				return fmt.Errorf("care: expire: %w", err)
-			}
-			if k, _ := res.RowsAffected(); k == 1 {
-				n++
-				if err := s.release(ctx, tx, d[1], now); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	return n, err
 }

@@ -20,21 +20,49 @@ const streamBatch = 5000
 // Only masked values are read. It returns how many it handed over.
 func (s *Store) EachWorker(ctx context.Context, f WorkerFilter, fn func(w *Worker) error) (int, error) {
 	cond, args := s.exportCondition(ctx, f)
-	n, after := 0, int64(0)
-	for {
-		batch, err := readBatch(ctx, s.db, cond, args, after, streamBatch, false)
-		if err != nil {
-			return n, err
-		}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// The next batch is read while fn works through this one: on two cores the
+	// registry's reads and the workbook's writing overlap.
+	batches := make(chan []sealedWorker, 2)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		readErr <- eachBatch(ctx, s.db, cond, args, batches)
+	}()
+	n := 0
+	for batch := range batches {
 		for _, b := range batch {
 			if err := fn(b.w); err != nil {
+				cancel()
+				for range batches { // let the reader stop
+				}
 				return n, err
 			}
 			n++
-			after = b.w.ID
+		}
+	}
+	return n, <-readErr
+}
+
+// eachBatch sends the matching workers, streamBatch at a time, in id order.
+func eachBatch(ctx context.Context, q queryer, cond string, args []any, out chan<- []sealedWorker) error {
+	after := int64(0)
+	for {
+		batch, err := readBatch(ctx, q, cond, args, after, streamBatch, false)
+		if err != nil {
+			return err
+		}
+		if len(batch) > 0 {
+			select {
+			case out <- batch:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			after = batch[len(batch)-1].w.ID
 		}
 		if len(batch) < streamBatch {
-			return n, nil
+			return nil
 		}
 	}
 }

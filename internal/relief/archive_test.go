@@ -110,4 +110,18 @@ func wantHardship(t *testing.T, f *fixture, workerID int64, want bool) {
 	if got, err := f.store.InHardshipArchive(context.Background(), workerID); err != nil || got != want {
 		t.Fatalf("InHardshipArchive(%d) = %v, %v; want %v", workerID, got, err, want)
 	}
+	// The batch form, asked about a few workers and about a whole activity's
+	// sign-ups (read another way), agrees.
+	long := []int64{workerID}
+	for id := int64(1); len(long) <= hardshipScanFrom; id++ {
+		if id != workerID {
+			long = append(long, id+1_000_000)
+		}
+	}
+	for _, ids := range [][]int64{{workerID, workerID + 1_000_000}, long} {
+		got, err := f.store.InHardshipArchiveAll(context.Background(), ids)
+		if err != nil || got[workerID] != want || len(got) > 1 {
+			t.Fatalf("InHardshipArchiveAll of %d workers = %v, %v; want %d: %v", len(ids), got, err, workerID, want)
+		}
+	}
 }

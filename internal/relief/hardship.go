@@ -18,8 +18,14 @@ func (s *Store) InHardshipArchive(ctx context.Context, workerID int64) (bool, er
 }
 
 // InHardshipArchiveAll answers InHardshipArchive for many workers at once (a
-// draw over a whole activity's sign-ups), a few hundred per query.
+// draw over a whole activity's sign-ups). A long list reads the open files
+// once (the archive holds a city's hardship households: thousands, not a
+// million) instead of hundreds of IN lists, which PostgreSQL without planner
+// statistics filters row by row; a short one asks a few hundred at a time.
 func (s *Store) InHardshipArchiveAll(ctx context.Context, workerIDs []int64) (map[int64]bool, error) {
+	if len(workerIDs) > hardshipScanFrom {
+		return s.openFilesAmong(ctx, workerIDs)
+	}
 	out := map[int64]bool{}
 	for lo := 0; lo < len(workerIDs); lo += 500 {
 		part := workerIDs[lo:min(lo+500, len(workerIDs))]
@@ -27,23 +33,45 @@ func (s *Store) InHardshipArchiveAll(ctx context.Context, workerIDs []int64) (ma
 		for i, id := range part {
 			args[i] = id
 		}
-		rows, err := s.db.Query(ctx, `SELECT worker_id FROM relief_archive WHERE status = 'open' AND worker_id IN (`+
+		err := s.collectWorkers(ctx, out, nil, `SELECT worker_id FROM relief_archive WHERE status = 'open' AND worker_id IN (`+
 			strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`)`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("relief: hardship archive: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("relief: hardship archive: %w", err)
-			}
-			out[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("relief: hardship archive: %w", err)
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// hardshipScanFrom is the list length from which reading every open file is cheaper.
+const hardshipScanFrom = 2000
+
+func (s *Store) openFilesAmong(ctx context.Context, workerIDs []int64) (map[int64]bool, error) {
+	want := make(map[int64]bool, len(workerIDs))
+	for _, id := range workerIDs {
+		want[id] = true
+	}
+	out := map[int64]bool{}
+	return out, s.collectWorkers(ctx, out, want, `SELECT worker_id FROM relief_archive WHERE status = 'open'`)
+}
+
+// collectWorkers adds the worker ids the query returns to out (those in want, if given).
+func (s *Store) collectWorkers(ctx context.Context, out, want map[int64]bool, q string, args ...any) error {
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("relief: hardship archive: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("relief: hardship archive: %w", err)
+		}
+		if want == nil || want[id] {
+			out[id] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("relief: hardship archive: %w", err)
+	}
+	return nil
 }

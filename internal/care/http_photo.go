@@ -1,0 +1,133 @@
+package care
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+
+	"zhijia/internal/photo"
+	"zhijia/internal/platform"
+	"zhijia/internal/web"
+)
+
+// photoAdd stores a photo posted on the station page (multipart, field
+// "photo"); a refused file re-renders the page with the reason on the field.
+func (h *Handlers) photoAdd(c *web.Ctx) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	ctx := c.R.Context()
+	st, err := h.store.Station(ctx, id) // scope before reading the upload
+	if err != nil {
+		return err
+	}
+	if err := h.uploadPhoto(c, id); err != nil {
+		status, alert, fields, ok := refusal(c, err)
+		if !ok {
+			return err
+		}
+		return h.renderStation(c, status, &stationView{Station: st, Alert: alert, Errors: fields})
+	}
+	return c.Redirect(stationURL(id)+"#photos", "photo.added")
+}
+
+// uploadPhoto passes the posted file on; no file is an empty one, which the
+// photo store refuses with its own message.
+func (h *Handlers) uploadPhoto(c *web.Ctx, id int64) error {
+	file, hdr, err := c.R.FormFile("photo")
+	if err != nil {
+		_, err := h.store.AddStationPhoto(c.R.Context(), id, "", bytes.NewReader(nil))
+		return err
+	}
+	defer file.Close()
+	_, err = h.store.AddStationPhoto(c.R.Context(), id, hdr.Filename, file)
+	return err
+}
+
+// photoRemove removes one of the station's photos (form field photo_id); a
+// photo already gone leaves nothing to do.
+func (h *Handlers) photoRemove(c *web.Ctx) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	ctx := c.R.Context()
+	if _, err := h.store.Station(ctx, id); err != nil {
+		return err
+	}
+	flash := ""
+	if pid := c.FormInt64("photo_id"); pid > 0 {
+		err := h.store.RemoveStationPhoto(ctx, id, pid)
+		if err != nil && !errors.Is(err, platform.NotFound) {
+			return err
+		}
+		if err == nil {
+			flash = "photo.removed"
+		}
+	}
+	return c.Redirect(stationURL(id)+"#photos", flash)
+}
+
+// consolePhoto serves a photo of a station in the staff member's subtree.
+func (h *Handlers) consolePhoto(c *web.Ctx) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	return h.servePhoto(c, id)
+}
+
+// portalPhoto serves a photo of a station the worker may see (?id=); without
+// an id, the services tab.
+func (h *Handlers) portalPhoto(c *web.Ctx) error {
+	id := c.FormInt64("id")
+	if id <= 0 {
+		http.Redirect(c.W, c.R, "/portal/services", http.StatusSeeOther)
+		return nil
+	}
+	return h.servePhoto(c, id)
+}
+
+func (h *Handlers) servePhoto(c *web.Ctx, id int64) error {
+	p, err := h.store.StationPhoto(c.R.Context(), id)
+	if err != nil {
+		return err
+	}
+	h.store.photos.Serve(c.W, c.R, p)
+	return nil
+}
+
+type portalStationView struct {
+	Station *Station
+	Open    bool
+	Days    [7]string
+	Links   mapLinks
+	Photos  []photo.Photo
+}
+
+// Weekdays are the catalogue keys of the days, Monday first.
+func (v *portalStationView) Weekdays() []string { return weekdayKeys }
+
+// portalStation is a station's page on the portal (?id=): what the card
+// shows, with its opening hours and photos.
+func (h *Handlers) portalStation(c *web.Ctx) error {
+	id := c.FormInt64("id")
+	if id <= 0 {
+		http.Redirect(c.W, c.R, "/portal/services", http.StatusSeeOther)
+		return nil
+	}
+	ctx := c.R.Context()
+	st, err := h.store.WorkerStation(ctx, id)
+	if err != nil {
+		return err
+	}
+	v := &portalStationView{Station: st, Open: OpenAt(st.Hours, st.Closures, h.store.clock.Now()), Links: linksFor(st)}
+	for i, d := range st.Hours {
+		v.Days[i] = FormatDay(d)
+	}
+	if v.Photos, err = h.store.stationPhotos(ctx, id); err != nil {
+		return err
+	}
+	return c.RenderPage(http.StatusOK, "care/portal/station", &web.Page{Title: st.Name, Data: v})
+}

@@ -1,0 +1,129 @@
+package care
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"zhijia/internal/photo"
+	"zhijia/internal/platform"
+)
+
+// StationPhotoKind names a station's photos in package photo.
+const StationPhotoKind = "care.station"
+
+// SetPhotos plugs in the shared photo store (nil: stations show no photos).
+func (s *Store) SetPhotos(p *photo.Store) { s.photos = p }
+
+func stationOwner(st *Station) photo.Owner {
+	return photo.Owner{Kind: StationPhotoKind, ID: st.ID, CityID: st.CityID, OrgID: st.OrgID, OrgPath: st.OrgPath}
+}
+
+var errNoPhotos = errors.New("care: no photo store")
+
+// AddStationPhoto stores a photo of a station in the actor's subtree; the
+// photo store checks the file by its content and audits the upload.
+func (s *Store) AddStationPhoto(ctx context.Context, stationID int64, name string, r io.Reader) (*photo.Photo, error) {
+	st, err := s.Station(ctx, stationID)
+	if err != nil {
+		return nil, err
+	}
+	if s.photos == nil {
+		return nil, errNoPhotos
+	}
+	return s.photos.Add(ctx, stationOwner(st), name, r)
+}
+
+// RemoveStationPhoto removes one of the photos of a station in the actor's subtree.
+func (s *Store) RemoveStationPhoto(ctx context.Context, stationID, photoID int64) error {
+	st, err := s.Station(ctx, stationID)
+	if err != nil {
+		return err
+	}
+	if s.photos == nil {
+		return platform.NotFound
+	}
+	return s.photos.Remove(ctx, photoID, stationOwner(st))
+}
+
+// stationPhotos lists a station's photos; the caller has checked the actor may see it.
+func (s *Store) stationPhotos(ctx context.Context, stationID int64) ([]photo.Photo, error) {
+	if s.photos == nil {
+		return nil, nil
+	}
+	return s.photos.List(ctx, StationPhotoKind, stationID)
+}
+
+// StationPhoto returns a station's photo for the actor to see: staff whose
+// subtree holds the station, or a worker of the station's city while the
+// station is open to them (active). Anyone else gets NotFound.
+func (s *Store) StationPhoto(ctx context.Context, photoID int64) (*photo.Photo, error) {
+	if s.photos == nil {
+		return nil, platform.NotFound
+	}
+	p, err := s.photos.Get(ctx, photoID)
+	if err != nil {
+		return nil, err
+	}
+	if p.OwnerKind != StationPhotoKind {
+		return nil, platform.NotFound
+	}
+	if err := s.mayViewStation(ctx, p.OwnerID); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// mayViewStation is nil when the actor may see the station.
+func (s *Store) mayViewStation(ctx context.Context, stationID int64) error {
+	a := platform.ActorFrom(ctx)
+	if a != nil && a.Kind == "staff" {
+		_, err := s.Station(ctx, stationID)
+		return err
+	}
+	_, err := s.WorkerStation(ctx, stationID)
+	return err
+}
+
+// WorkerStation is a station as the signed-in worker sees it: one of the
+// active stations of their city (those the service circle lists).
+func (s *Store) WorkerStation(ctx context.Context, id int64) (*Station, error) {
+	city, err := s.WorkerCity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := loadStation(ctx, s.db, id)
+	if err != nil || st.CityID != city || st.Status != Active {
+		return nil, platform.NotFound
+	}
+	if st.Closures, err = loadClosures(ctx, s.db, id); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// photoIDs lists, for each of the stations that has photos, their ids in
+// upload order (the first is the cover the portal's cards show).
+func (s *Store) photoIDs(ctx context.Context, ids []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	if s.photos == nil || len(ids) == 0 {
+		return out, nil
+	}
+	counts, err := s.photos.Count(ctx, StationPhotoKind, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if counts[id] == 0 {
+			continue
+		}
+		ps, err := s.photos.List(ctx, StationPhotoKind, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			out[id] = append(out[id], p.ID)
+		}
+	}
+	return out, nil
+}
