@@ -15,6 +15,8 @@ func (h *Handlers) mountNotice(s *web.Server) {
 		s.Sample("relief/"+page, zero)
 	}
 	s.AddMenu(
+		// Any staff may read the notices and object, as anyone may on the public page.
+		web.MenuItem{Group: "relief.menu_group", Label: "relief.menu.notices", Href: "/console/relief/notices", Order: 425},
 		web.MenuItem{Group: "relief.menu_group", Label: "relief.menu.objections", Href: "/console/relief/objections", Perm: "relief.view", Order: 430},
 		web.MenuItem{Group: "relief.menu_group", Label: "relief.menu.batches", Href: "/console/relief/batches", Perm: "relief.view", Order: 440},
 	)
