@@ -49,12 +49,6 @@ const (
 // where finding is the raw key, CJK text or status the crawl reports. The lead
 // fixes them after merging and empties this list; a stale entry fails the test.
 var knownElsewhere = []string{
-	// care/templates/console/visits.html "By group" prints new_employment_groups.name_zh
-	// (care/report_visits.go Visits) in every language; en needs name_en.
-	"/console/care/visits|外卖送餐员",
-	"/console/care/visits|保安员",
-	// care/templates/portal/activity.html: session option "{{.Name}}（…places）".
-	"/portal/care/activity|）",
 	// dashboard/templates/console/report.html and board.html: "（{{dashboard.unit.fen}}）"
 	// after each money figure's label, e.g. "Grants in total（yuan）".
 	"/console/dashboard/report|（",

@@ -92,7 +92,7 @@ func (h *Handlers) renderActivityForm(c *web.Ctx, status int, v *activityFormVie
 func (h *Handlers) activityNew(c *web.Ctx) error {
 	now := h.store.clock.Now()
 	v := &activityFormView{F: ActivityInput{OrgID: c.Actor.OrgID, Kind: "nye_dinner", ConfirmDays: 3,
-		OpensAt: localText(now), ClosesAt: localText(now.AddDate(0, 0, 14)), Sessions: "第一场:50",
+		OpensAt: localText(now), ClosesAt: localText(now.AddDate(0, 0, 14)), Sessions: c.T("care.form.sessions_default"),
 		Rules: Rules{MembersOnly: true}, Weights: Weights{Hardship: 2, Model: 1, Frontline: 1}}}
 	return h.renderActivityForm(c, http.StatusOK, v)
 }

@@ -150,13 +150,7 @@ func (h *Handlers) renderStation(c *web.Ctx, status int, v *stationView) error {
 	if v.Photos, err = h.store.stationPhotos(c.R.Context(), st.ID); err != nil {
 		return err
 	}
-	v.GroupName = map[string]string{}
-	for _, g := range groups {
-		v.GroupName[g.Code] = g.NameZH
-		if c.L.Lang() != "zh-CN" {
-			v.GroupName[g.Code] = g.NameEN
-		}
-	}
+	v.GroupName = groupNames(c, groups)
 	return c.RenderPage(status, "care/console/station", &web.Page{Title: st.Name,
 		Crumbs: []web.Crumb{{Label: c.T("care.menu_group")}, {Label: c.T("care.stations.title"), Href: stationsPath}, {Label: st.Name}}, Data: v})
 }
@@ -178,4 +172,16 @@ func (h *Handlers) stationQR(c *web.Ctx) error {
 	c.W.Header().Set("Cache-Control", "private, max-age=3600")
 	_, err = c.W.Write(png)
 	return err
+}
+
+// groupNames maps each new-employment group's code to its name in the user's language.
+func groupNames(c *web.Ctx, groups []Group) map[string]string {
+	out := make(map[string]string, len(groups))
+	for _, g := range groups {
+		out[g.Code] = g.NameZH
+		if c.L.Lang() != "zh-CN" {
+			out[g.Code] = g.NameEN
+		}
+	}
+	return out
 }

@@ -57,15 +57,28 @@ func (h *Handlers) renderVisits(c *web.Ctx, status int, v *visitListView) error 
 	if q.Export {
 		head := []string{c.T("care.col.visited"), c.T("care.col.station"), c.T("care.col.worker"), c.T("care.col.group"),
 			c.T("care.col.rating"), c.T("care.col.comment"), c.T("care.col.reply")}
+		names, err := h.groupNames(c)
+		if err != nil {
+			return err
+		}
 		out := make([][]any, 0, len(rows))
 		for _, r := range rows {
-			out = append(out, []any{r.VisitedAt, r.StationName, r.WorkerName, r.GroupCode, r.Rating, r.Comment, r.Reply})
+			out = append(out, []any{r.VisitedAt, r.StationName, r.WorkerName, names[r.GroupCode], r.Rating, r.Comment, r.Reply})
 		}
 		return c.ExportXLSX(c.T("care.visits.title"), head, out)
 	}
 	stats, err := h.store.Visits(c.R.Context(), f)
 	if err != nil {
 		return err
+	}
+	names, err := h.groupNames(c)
+	if err != nil {
+		return err
+	}
+	for i, g := range stats.ByGroup { // the store gives the Chinese name
+		if n := names[g.Key]; n != "" {
+			stats.ByGroup[i].Label = n
+		}
 	}
 	v.CanEdit, v.Rows, v.Stats, v.Q, v.P = c.Server().Can(c.Actor, "care.edit"), rows, stats, q, q.Pager(visitsPath, total)
 	for _, n := range stats.ByHour {
@@ -138,4 +151,13 @@ func (h *Handlers) coverage(c *web.Ctx) error {
 	}
 	return c.RenderPage(http.StatusOK, "care/console/coverage", &web.Page{Title: c.T("care.coverage.title"),
 		Crumbs: []web.Crumb{{Label: c.T("care.menu_group")}, {Label: c.T("care.coverage.title")}}, Data: &coverageView{Cov: cov}})
+}
+
+// groupNames is the group names in the user's language, by code.
+func (h *Handlers) groupNames(c *web.Ctx) (map[string]string, error) {
+	groups, err := h.store.Groups(c.R.Context())
+	if err != nil {
+		return nil, err
+	}
+	return groupNames(c, groups), nil
 }

@@ -14,6 +14,7 @@ var activityMessages = map[string][2]string{
 	"care.field.when_hint":        {"格式：2026-12-01 09:00（北京时间）", "As 2026-12-01 09:00 (Beijing time)"},
 	"care.field.sessions":         {"场次与名额", "Sessions and places"},
 	"care.field.sessions_hint":    {"每行一个场次：名称:名额，例如 第一期:30", "One per line as name:places, e.g. First trip:30"},
+	"care.form.sessions_default":  {"第一场:50", "Session 1:50"},
 	"care.field.confirm_days":     {"中签后确认期限（天）", "Days to confirm a place"},
 	"care.field.rules":            {"报名条件", "Who may sign up"},
 	"care.field.members_only":     {"仅限工会会员", "Union members only"},
