@@ -5,10 +5,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -67,6 +70,7 @@ func BenchmarkImport(b *testing.B) {
 			open func(*testing.B) *platform.DB
 		}{"postgres", func(b *testing.B) *platform.DB { return dbtest.Postgres(b) }})
 	}
+	b.Run("sqlite/process", func(b *testing.B) { importProcess(b, data, n) })
 	for _, e := range engines {
 		rates := map[string]float64{}
 		b.Run(e.name+"/zhijia", func(b *testing.B) {
@@ -234,4 +238,58 @@ func rawImport(b testing.TB, db *platform.DB, data []byte, orgID int64) int {
 		b.Fatal(err)
 	}
 	return n
+}
+
+// importProcess runs the import alone in a child process reading the file from
+// disk, as `zhijia import workers` does, and reports that process's peak
+// resident memory: Go's heap, SQLite's caches and sorts, everything.
+func importProcess(b *testing.B, data []byte, n int) {
+	path := filepath.Join(b.TempDir(), "roster.xlsx")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	var peak int64
+	var took time.Duration
+	for range b.N {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestImportChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "ZHIJIA_IMPORT_CHILD="+path, "ZHIJIA_IMPORT_CHILD_ROWS="+strconv.Itoa(n))
+		start := time.Now()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("child import: %v\n%s", err, out)
+		}
+		took += time.Since(start)
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			peak = max(peak, ru.Maxrss)
+		}
+	}
+	b.ReportMetric(float64(peak)/1024, "process-peak-rss-MB")
+	b.ReportMetric(float64(n*b.N)/took.Seconds(), "rows/s")
+}
+
+// TestImportChild is importProcess's child: it imports the file named by
+// ZHIJIA_IMPORT_CHILD into a fresh SQLite database (and is skipped otherwise).
+func TestImportChild(t *testing.T) {
+	path := os.Getenv("ZHIJIA_IMPORT_CHILD")
+	if path == "" {
+		t.Skip("run by BenchmarkImport in a child process")
+	}
+	n, _ := strconv.Atoi(os.Getenv("ZHIJIA_IMPORT_CHILD_ROWS"))
+	f := newFixture(t, dbtest.SQLite(t))
+	ctx := f.as(t, "admin", f.tree.City)
+	groups, _ := f.store.Groups(ctx)
+	file, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	st, _ := file.Stat()
+	rd, err := sheet.Open(file, st.Size(), "roster.xlsx", RosterSpec(groups))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	res, err := f.store.ImportWorkers(ctx, rd, ImportOptions{OrgID: f.tree.Gulou})
+	if err != nil || res.Imported != n {
+		t.Fatalf("imported %v, err %v", res, err)
+	}
 }
