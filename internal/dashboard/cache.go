@@ -23,12 +23,18 @@ type cellSet struct {
 	paths  []string         // sorted
 	col    map[string]int   // column name → index in sums
 	sums   [][]int64        // per column, prefix sums over paths (len(paths)+1)
-	spans  []spanGroup      // people counted in more than one path
-	spanOf map[string][2]int // column → its span group and position in it
+	// pairs, per distinct column, link each path a spanner is counted in to
+	// the next (by path) they are counted in too, sorted by the first path
+	pairs map[string][]spanPair
 }
 
+// spanPair: one person counted at both paths, a < b. A subtree holding n of a
+// person's paths holds n-1 of their pairs (its paths are one range), so it
+// counts them once by taking its pairs off the sum of its cells.
+type spanPair struct{ a, b string }
+
 func newCellSet(at time.Time, raws []*rawCells) *cellSet {
-	c := &cellSet{at: at, col: map[string]int{}, spanOf: map[string][2]int{}}
+	c := &cellSet{at: at, col: map[string]int{}, pairs: map[string][]spanPair{}}
 	seen := map[string]bool{}
 	for _, r := range raws {
 		for p := range r.values {
@@ -53,16 +59,36 @@ func newCellSet(at time.Time, raws []*rawCells) *cellSet {
 		}
 		for _, g := range r.spans {
 			for j, name := range g.cols {
-				c.spanOf[name] = [2]int{len(c.spans), j}
+				c.pairs[name] = append(c.pairs[name], g.pairs(j)...)
 			}
-			c.spans = append(c.spans, g)
 		}
+	}
+	for _, ps := range c.pairs {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].a < ps[j].a })
 	}
 	return c
 }
 
+// pairs links each person's paths counted in column j, in path order.
+func (g spanGroup) pairs(j int) []spanPair {
+	var out []spanPair
+	for _, person := range g.people {
+		var paths []string
+		for _, r := range person {
+			if r.flags[j] {
+				paths = append(paths, r.path)
+			}
+		}
+		sort.Strings(paths)
+		for i := 1; i < len(paths); i++ {
+			out = append(out, spanPair{paths[i-1], paths[i]})
+		}
+	}
+	return out
+}
+
 // value is a column's value for the subtree at path: the sum of its cells,
-// less each spanner's extra appearances (counted once per subtree).
+// less the pairs of spanners' paths inside it (each counted once).
 func (c *cellSet) value(name, path string) (int64, bool) {
 	i, ok := c.col[name]
 	if !ok {
@@ -71,17 +97,10 @@ func (c *cellSet) value(name, path string) (int64, bool) {
 	lo, hi := platform.SubtreeRange(path)
 	a, b := sort.SearchStrings(c.paths, lo), sort.SearchStrings(c.paths, hi)
 	v := c.sums[i][b] - c.sums[i][a]
-	if g, ok := c.spanOf[name]; ok {
-		for _, person := range c.spans[g[0]].people {
-			n := 0
-			for _, r := range person {
-				if r.flags[g[1]] && r.path >= lo && r.path < hi {
-					n++
-				}
-			}
-			if n > 1 {
-				v -= int64(n - 1)
-			}
+	ps := c.pairs[name]
+	for k := sort.Search(len(ps), func(k int) bool { return ps[k].a >= lo }); k < len(ps) && ps[k].a < hi; k++ {
+		if ps[k].b < hi {
+			v--
 		}
 	}
 	return v, true

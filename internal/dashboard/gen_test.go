@@ -170,8 +170,40 @@ func generate(t testing.TB, db *platform.DB, districts, unionsPer, perUnion int)
 	for ui, u := range w.unions {
 		w.union(r, ui, u, perUnion)
 	}
+	w.transfers(r)
 	w.flush(t)
 	return w
+}
+
+// transfers: one worker in 37 changed union in 2025 (to one in another
+// district), so some of their records carry the new union: a relief
+// application, a check-in, a quiz answer and a station visit. Distinct-people
+// figures must count them once in any subtree that holds both unions.
+func (w *world) transfers(r *rand.Rand) {
+	n := len(w.unions)
+	pos := map[int64]int{}
+	for i, u := range w.unions {
+		pos[u.ID] = i
+	}
+	for i := 0; i < len(w.workers); i += 37 {
+		wk := w.workers[i]
+		ti := (pos[wk.Org.ID] + n/2 + i%5) % n
+		to := w.unions[ti]
+		if to.ID == wk.Org.ID {
+			continue
+		}
+		w.apply(r, to, wk.ID, 2025)
+		ev := w.events[3*ti+1]
+		c := gcheckin{Event: ev.ID, Worker: wk.ID, Org: to, At: ev.Starts.Add(20 * time.Minute)}
+		w.checkins = append(w.checkins, c)
+		w.add("learning_checkins", "id, city_id, event_id, worker_id, org_id, method, checked_at", w.id(), 1, ev.ID, wk.ID, to.ID, "qr", c.At)
+		a := gattempt{Worker: wk.ID, Org: to, Date: "2025-07-20", Status: "submitted"}
+		w.attempts = append(w.attempts, a)
+		w.add("learning_attempts", "id, city_id, worker_id, org_id, quiz_date, status, started_at, deadline_at", w.id(), 1, wk.ID, to.ID, a.Date, a.Status, sh(2025, 7, 20, 9), sh(2025, 7, 20, 9))
+		st := w.stations[ti]
+		w.visits = append(w.visits, gvisit{Station: st.ID, Worker: wk.ID, Org: to, Day: "2025-08-01"})
+		w.add("care_visits", "id, city_id, station_id, worker_id, day, hour, visited_at", w.id(), 1, st.ID, wk.ID, "2025-08-01", 10, sh(2025, 8, 1, 9))
+	}
 }
 
 var (
