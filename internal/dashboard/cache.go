@@ -13,16 +13,21 @@ import (
 
 // CellsTTL is how long a year's cells are shown before a refresh: a page older
 // than this is still served at once (it says when its figures were computed)
-// while the cells are recomputed in the background.
+// while the cells are recomputed in the background. A refresh that took long
+// (a big city on SQLite) waits four times as long as it took, so refreshing
+// never takes more than a fifth of the machine.
 const CellsTTL = 60 * time.Second
+
+func (c *cellSet) ttl() time.Duration { return max(CellsTTL, 4*c.cost) }
 
 // cellSet is every cached figure of one city and year (see cells.go): the
 // values by org path as prefix sums, so a subtree is two binary searches.
 type cellSet struct {
-	at     time.Time
-	paths  []string         // sorted
-	col    map[string]int   // column name → index in sums
-	sums   [][]int64        // per column, prefix sums over paths (len(paths)+1)
+	at    time.Time
+	cost  time.Duration  // how long computing it took
+	paths []string       // sorted
+	col   map[string]int // column name → index in sums
+	sums  [][]int64      // per column, prefix sums over paths (len(paths)+1)
 	// pairs, per distinct column, link each path a spanner is counted in to
 	// the next (by path) they are counted in too, sorted by the first path
 	pairs map[string][]spanPair
@@ -145,7 +150,7 @@ func (s *Store) cellsOf(ctx context.Context, city int64, year int) (*cellSet, er
 	s.cache.mu.Lock()
 	e.readAt = now
 	set := e.set
-	stale := set != nil && now.Sub(set.at) >= CellsTTL && !e.refreshing
+	stale := set != nil && now.Sub(set.at) >= set.ttl() && !e.refreshing
 	if stale {
 		e.refreshing = true
 	}
@@ -189,7 +194,7 @@ func (s *Store) RefreshStale(ctx context.Context) error {
 	s.cache.mu.Lock()
 	var due []cacheKey
 	for k, e := range s.cache.entries {
-		if e.set != nil && !e.refreshing && now.Sub(e.readAt) < 10*time.Minute && now.Sub(e.set.at) >= CellsTTL {
+		if e.set != nil && !e.refreshing && now.Sub(e.readAt) < 10*time.Minute && now.Sub(e.set.at) >= e.set.ttl() {
 			e.refreshing = true
 			due = append(due, k)
 		}
@@ -207,7 +212,7 @@ func (s *Store) RefreshStale(ctx context.Context) error {
 // computeSet runs every cacheable figure's batch query for the whole city, a
 // few at once.
 func (s *Store) computeSet(ctx context.Context, city int64, year int) (*cellSet, error) {
-	at := s.clock.Now()
+	at, began := s.clock.Now(), time.Now()
 	q := NewQuery(year, city, fmt.Sprintf("/%d/", city))
 	groups := map[string][]Figure{}
 	var order []string
@@ -216,7 +221,7 @@ func (s *Store) computeSet(ctx context.Context, city int64, year int) (*cellSet,
 		if p == "" {
 			continue
 		}
-		k := p + "|" + f.sql.batchKey()
+		k := p + "|" + f.sql.batchKey() + "|" + f.sql.Time + "|" + f.sql.Day
 		if groups[k] == nil {
 			order = append(order, k)
 		}
@@ -241,5 +246,7 @@ func (s *Store) computeSet(ctx context.Context, city int64, year int) (*cellSet,
 			return nil, err
 		}
 	}
-	return newCellSet(at, raws), nil
+	set := newCellSet(at, raws)
+	set.cost = time.Since(began)
+	return set, nil
 }

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -103,42 +104,156 @@ type rawCells struct {
 	spans  []spanGroup
 }
 
-// computeCells runs one batch's query for the whole city: one row per org path.
+// computeCells fills one batch's cells for the whole city: one query by org
+// path and month gives every count and sum (the year is the sum of its
+// months) and the months of distinct counts; a second, by org path, the
+// year's distinct counts (people are not the sum of months).
 func computeCells(ctx context.Context, db *platform.DB, q Query, path string, figs []Figure) (*rawCells, error) {
-	var cols []cellCol
-	for _, f := range figs {
-		cols = append(cols, cellCols(q, f)...)
-	}
-	from, sargs := Subtrees(q.Subtrees)
-	where, wargs := figs[0].sql.where(q)
-	var sel []string
-	var args []any
+	spec := figs[0].sql
+	monthly := spec.Time != "" || spec.Day != ""
 	raw := &rawCells{values: map[string][]int64{}}
-	for _, c := range cols {
+	idx := map[string]int{}
+	add := func(name string) { idx[name] = len(raw.cols); raw.cols = append(raw.cols, name) }
+	var distinct []cellCol // the year's distinct counts, by path
+	for _, f := range figs {
+		add(colName(f.Key, "v", 0))
+		if f.sql.Agg == "distinct" {
+			distinct = append(distinct, cellCol{name: colName(f.Key, "v", 0), agg: f.sql.agg(f.sql.Cond), args: f.sql.condArgs(q)})
+		}
+		for m := 1; monthly && m <= 12; m++ {
+			add(colName(f.Key, "v", m))
+		}
+		if f.sql.People != "" {
+			add(colName(f.Key, "p", 0))
+			p := *f.sql
+			p.Agg, p.Col = "distinct", f.sql.People
+			distinct = append(distinct, cellCol{name: colName(f.Key, "p", 0), agg: p.agg(f.sql.Cond), args: f.sql.condArgs(q)})
+		}
+	}
+	cell := func(p string) []int64 {
+		v := raw.values[p]
+		if v == nil {
+			v = make([]int64, len(raw.cols))
+			raw.values[p] = v
+		}
+		return v
+	}
+	mkey, args := spec.monthKey(q)
+	var sel []string
+	for _, f := range figs {
+		sel = append(sel, f.sql.agg(f.sql.Cond))
+		args = append(args, f.sql.condArgs(q)...)
+	}
+	err := cellQuery(ctx, db, q, spec, path+", "+mkey, sel, args, func(p string, mk any, vals []int64) {
+		v, m := cell(p), monthOf(mk, q.Year)
+		for i, f := range figs {
+			if f.sql.Agg != "distinct" {
+				v[idx[colName(f.Key, "v", 0)]] += vals[i]
+			}
+			if monthly && m > 0 {
+				v[idx[colName(f.Key, "v", m)]] += vals[i]
+			}
+		}
+	})
+	if err != nil || len(distinct) == 0 {
+		return raw, err
+	}
+	sel, args = nil, nil
+	for _, c := range distinct {
 		sel = append(sel, c.agg)
 		args = append(args, c.args...)
-		raw.cols = append(raw.cols, c.name)
 	}
-	query := "SELECT " + path + ", " + strings.Join(sel, ", ") + " FROM " + from + " " + figs[0].sql.Join + where + " GROUP BY " + path
-	rows, err := db.Query(ctx, query, append(append(args, sargs...), wargs...)...)
+	err = cellQuery(ctx, db, q, spec, path+", 0", sel, args, func(p string, _ any, vals []int64) {
+		v := cell(p)
+		for i, c := range distinct {
+			v[idx[c.name]] = vals[i]
+		}
+	})
 	if err != nil {
-		return nil, fmt.Errorf("dashboard: cells: %w", err)
+		return nil, err
+	}
+	return raw, spanGroups(ctx, db, q, path, figs, raw)
+}
+
+// cellQuery runs "SELECT key1, key2, sel… GROUP BY key1, key2" over the city's
+// records of spec and hands each row to fn.
+func cellQuery(ctx context.Context, db *platform.DB, q Query, spec *SQL, keys string, sel []string, args []any,
+	fn func(path string, key2 any, vals []int64)) error {
+	from, sargs := Subtrees(q.Subtrees)
+	where, wargs := spec.where(q)
+	query := "SELECT " + keys + ", " + strings.Join(sel, ", ") + " FROM " + from + " " + spec.Join + where + " GROUP BY 1, 2"
+	all := append(append(args, sargs...), wargs...)
+	t0 := time.Now()
+	defer func() { debugLog("cells", keys[:min(len(keys), 30)], len(sel), time.Since(t0)) }()
+	explain(ctx, db, query, all)
+	rows, err := db.Query(ctx, query, all...)
+	if err != nil {
+		return fmt.Errorf("dashboard: cells: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var p string
-		vals := make([]int64, len(cols))
-		dest := []any{&p}
+		var k any
+		vals := make([]int64, len(sel))
+		dest := []any{&p, &k}
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("dashboard: cells: %w", err)
+			return fmt.Errorf("dashboard: cells: %w", err)
 		}
-		raw.values[p] = vals
+		fn(p, k, vals)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("dashboard: cells: %w", err)
+		return fmt.Errorf("dashboard: cells: %w", err)
+	}
+	return nil
+}
+
+// monthKey is an expression placing a record in its month: 1–12 for a time in
+// the year (0 and 13 outside it), 'YYYY-MM' for a day; 0 without either.
+func (f SQL) monthKey(q Query) (string, []any) {
+	switch {
+	case f.Time != "":
+		var b strings.Builder
+		var args []any
+		b.WriteString("CASE")
+		start := time.Date(q.Year, 1, 1, 0, 0, 0, 0, platform.Shanghai)
+		for m := 0; m <= 12; m++ {
+			fmt.Fprintf(&b, " WHEN %s < ? THEN %d", f.Time, m)
+			args = append(args, start.AddDate(0, m, 0).UTC())
+		}
+		b.WriteString(" ELSE 13 END")
+		return b.String(), args
+	case f.Day != "":
+		return "substr(" + f.Day + ", 1, 7)", nil
+	}
+	return "0", nil
+}
+
+// monthOf reads a month key: 1–12, or 0 for none in the year.
+func monthOf(k any, year int) int {
+	switch v := k.(type) {
+	case int64:
+		if v >= 1 && v <= 12 {
+			return int(v)
+		}
+	case []byte:
+		return monthOf(string(v), year)
+	case string:
+		var y, m int
+		if _, err := fmt.Sscanf(v, "%d-%d", &y, &m); err == nil && y == year && m >= 1 && m <= 12 {
+			return m
+		}
+	}
+	return 0
+}
+
+// spanGroups finds, for each thing counted distinct, the spanners (see cellSet).
+func spanGroups(ctx context.Context, db *platform.DB, q Query, path string, figs []Figure, raw *rawCells) error {
+	var cols []cellCol
+	for _, f := range figs {
+		cols = append(cols, cellCols(q, f)...)
 	}
 	byWhat := map[string][]cellCol{}
 	var order []string
@@ -154,13 +269,13 @@ func computeCells(ctx context.Context, db *platform.DB, q Query, path string, fi
 	for _, what := range order {
 		g, err := spanners(ctx, db, q, path, figs[0].sql, what, byWhat[what])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if len(g.people) > 0 {
 			raw.spans = append(raw.spans, g)
 		}
 	}
-	return raw, nil
+	return nil
 }
 
 // spanGroup lists the people whose records in the year carry more than one
@@ -203,6 +318,9 @@ func spanners(ctx context.Context, db *platform.DB, q Query, path string, spec *
 	query := "SELECT " + what + ", " + path + ", " + strings.Join(sel, ", ") + " FROM " + from + " " + spec.Join + where +
 		" GROUP BY " + what + ", " + path + " ORDER BY " + what
 	args = append(append(append(append(args, sargs...), wargs...), sargs...), wargs...)
+	t0 := time.Now()
+	defer func() { debugLog("spanners", what, time.Since(t0)) }()
+	explain(ctx, db, query, args)
 	rows, err := db.Query(ctx, query, args...)
 	if err != nil {
 		return g, fmt.Errorf("dashboard: spanners: %w", err)
@@ -230,4 +348,38 @@ func spanners(ctx context.Context, db *platform.DB, q Query, path string, spec *
 		g.people[len(g.people)-1] = append(g.people[len(g.people)-1], r)
 	}
 	return g, rows.Err()
+}
+
+func debugLog(a ...any) {
+	if os.Getenv("DASH_DEBUG") != "" {
+		fmt.Fprintln(os.Stderr, a...)
+	}
+}
+
+func explain(ctx context.Context, db *platform.DB, q string, args []any) {
+	if os.Getenv("DASH_DEBUG") != "2" {
+		return
+	}
+	pre := "EXPLAIN QUERY PLAN "
+	if db.Dialect == platform.Postgres {
+		pre = "EXPLAIN "
+	}
+	rows, err := db.Query(ctx, pre+q, args...)
+	if err != nil {
+		debugLog("explain", err)
+		return
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		_ = rows.Scan(ptrs...)
+		out = append(out, fmt.Sprint(vals[len(vals)-1]))
+	}
+	debugLog("PLAN", q[len(q)-min(len(q), 300):], "\n  "+strings.Join(out, "\n  "))
 }
