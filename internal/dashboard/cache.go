@@ -209,6 +209,22 @@ func (s *Store) RefreshStale(ctx context.Context) error {
 	return first
 }
 
+// KeepFresh runs RefreshStale every 15 seconds until ctx ends (serve starts it).
+func (s *Store) KeepFresh(ctx context.Context, logf func(msg string, args ...any)) {
+	t := time.NewTicker(15 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.RefreshStale(ctx); err != nil && ctx.Err() == nil {
+				logf("dashboard refresh", "err", err)
+			}
+		}
+	}
+}
+
 // computeSet runs every cacheable figure's batch query for the whole city, a
 // few at once.
 func (s *Store) computeSet(ctx context.Context, city int64, year int) (*cellSet, error) {
