@@ -15,10 +15,17 @@ import (
 // than this is still served at once (it says when its figures were computed)
 // while the cells are recomputed in the background. A refresh that took long
 // (a big city on SQLite) waits four times as long as it took, so refreshing
-// never takes more than a fifth of the machine.
+// never takes more than a fifth of the machine. Past years, whose records
+// seldom change, wait ten times as long.
 const CellsTTL = 60 * time.Second
 
-func (c *cellSet) ttl() time.Duration { return max(CellsTTL, 4*c.cost) }
+func (s *Store) ttl(c *cellSet, year int) time.Duration {
+	d := max(CellsTTL, 4*c.cost)
+	if year < s.CurrentYear() {
+		d *= 10
+	}
+	return d
+}
 
 // cellSet is every cached figure of one city and year (see cells.go): the
 // values by org path as prefix sums, so a subtree is two binary searches.
@@ -150,7 +157,7 @@ func (s *Store) cellsOf(ctx context.Context, city int64, year int) (*cellSet, er
 	s.cache.mu.Lock()
 	e.readAt = now
 	set := e.set
-	stale := set != nil && now.Sub(set.at) >= set.ttl() && !e.refreshing
+	stale := set != nil && now.Sub(set.at) >= s.ttl(set, year) && !e.refreshing
 	if stale {
 		e.refreshing = true
 	}
@@ -194,7 +201,7 @@ func (s *Store) RefreshStale(ctx context.Context) error {
 	s.cache.mu.Lock()
 	var due []cacheKey
 	for k, e := range s.cache.entries {
-		if e.set != nil && !e.refreshing && now.Sub(e.readAt) < 10*time.Minute && now.Sub(e.set.at) >= e.set.ttl() {
+		if e.set != nil && !e.refreshing && now.Sub(e.readAt) < 10*time.Minute && now.Sub(e.set.at) >= s.ttl(e.set, k.year) {
 			e.refreshing = true
 			due = append(due, k)
 		}
@@ -209,8 +216,13 @@ func (s *Store) RefreshStale(ctx context.Context) error {
 	return first
 }
 
-// KeepFresh runs RefreshStale every 15 seconds until ctx ends (serve starts it).
+// KeepFresh computes this year's and last year's cells of every city, so the
+// first page does not wait for them, then runs RefreshStale every 15 seconds
+// until ctx ends (serve starts it).
 func (s *Store) KeepFresh(ctx context.Context, logf func(msg string, args ...any)) {
+	if err := s.warm(ctx); err != nil && ctx.Err() == nil {
+		logf("dashboard warm-up", "err", err)
+	}
 	t := time.NewTicker(15 * time.Second)
 	defer t.Stop()
 	for {
@@ -223,6 +235,32 @@ func (s *Store) KeepFresh(ctx context.Context, logf func(msg string, args ...any
 			}
 		}
 	}
+}
+
+func (s *Store) warm(ctx context.Context) error {
+	rows, err := s.db.Query(ctx, `SELECT id FROM orgs WHERE parent_id IS NULL`)
+	if err != nil {
+		return fmt.Errorf("dashboard: warm: %w", err)
+	}
+	var cities []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("dashboard: warm: %w", err)
+		}
+		cities = append(cities, id)
+	}
+	rows.Close()
+	year := s.CurrentYear()
+	for _, c := range cities {
+		for _, y := range []int{year, year - 1} {
+			if _, err := s.refresh(ctx, c, y, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // computeSet runs every cacheable figure's batch query for the whole city, a

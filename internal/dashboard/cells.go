@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -183,9 +182,6 @@ func cellQuery(ctx context.Context, db *platform.DB, q Query, spec *SQL, keys st
 	where, wargs := spec.where(q)
 	query := "SELECT " + keys + ", " + strings.Join(sel, ", ") + " FROM " + from + " " + spec.Join + where + " GROUP BY 1, 2"
 	all := append(append(args, sargs...), wargs...)
-	t0 := time.Now()
-	defer func() { debugLog("cells", keys[:min(len(keys), 30)], len(sel), time.Since(t0)) }()
-	explain(ctx, db, query, all)
 	rows, err := db.Query(ctx, query, all...)
 	if err != nil {
 		return fmt.Errorf("dashboard: cells: %w", err)
@@ -318,9 +314,6 @@ func spanners(ctx context.Context, db *platform.DB, q Query, path string, spec *
 	query := "SELECT " + what + ", " + path + ", " + strings.Join(sel, ", ") + " FROM " + from + " " + spec.Join + where +
 		" GROUP BY " + what + ", " + path + " ORDER BY " + what
 	args = append(append(append(append(args, sargs...), wargs...), sargs...), wargs...)
-	t0 := time.Now()
-	defer func() { debugLog("spanners", what, time.Since(t0)) }()
-	explain(ctx, db, query, args)
 	rows, err := db.Query(ctx, query, args...)
 	if err != nil {
 		return g, fmt.Errorf("dashboard: spanners: %w", err)
@@ -348,38 +341,4 @@ func spanners(ctx context.Context, db *platform.DB, q Query, path string, spec *
 		g.people[len(g.people)-1] = append(g.people[len(g.people)-1], r)
 	}
 	return g, rows.Err()
-}
-
-func debugLog(a ...any) {
-	if os.Getenv("DASH_DEBUG") != "" {
-		fmt.Fprintln(os.Stderr, a...)
-	}
-}
-
-func explain(ctx context.Context, db *platform.DB, q string, args []any) {
-	if os.Getenv("DASH_DEBUG") != "2" {
-		return
-	}
-	pre := "EXPLAIN QUERY PLAN "
-	if db.Dialect == platform.Postgres {
-		pre = "EXPLAIN "
-	}
-	rows, err := db.Query(ctx, pre+q, args...)
-	if err != nil {
-		debugLog("explain", err)
-		return
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		_ = rows.Scan(ptrs...)
-		out = append(out, fmt.Sprint(vals[len(vals)-1]))
-	}
-	debugLog("PLAN", q[len(q)-min(len(q), 300):], "\n  "+strings.Join(out, "\n  "))
 }
