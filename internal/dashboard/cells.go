@@ -21,7 +21,7 @@ import (
 // adds up exactly as long as each person's records carry one org in the year:
 // a worker belongs to one union at a time, and a record carries the union the
 // worker was in when it was made. A worker who changed union during the year
-// carries two; the refresh lists those few people with the orgs they appear
+// carries two; the refresh keeps those few people with the orgs they appear
 // in (spanners), and the roll-up counts each of them once per subtree — so
 // every value equals COUNT(DISTINCT …) over the subtree's records, exactly.
 
@@ -105,82 +105,139 @@ type rawCells struct {
 
 // computeCells fills one batch's cells for the whole city: one query by org
 // path and month gives every count and sum (the year is the sum of its
-// months) and the months of distinct counts; a second, by org path, the
-// year's distinct counts (people are not the sum of months).
+// months); distinct counts come from one query per thing counted (see
+// personCells).
 func computeCells(ctx context.Context, db *platform.DB, q Query, path string, figs []Figure) (*rawCells, error) {
 	spec := figs[0].sql
 	monthly := spec.Time != "" || spec.Day != ""
 	raw := &rawCells{values: map[string][]int64{}}
 	idx := map[string]int{}
-	add := func(name string) { idx[name] = len(raw.cols); raw.cols = append(raw.cols, name) }
-	var distinct []cellCol // the year's distinct counts, by path
+	var sums []Figure
+	byWhat := map[string][]cellCol{}
+	var whats []string
 	for _, f := range figs {
-		add(colName(f.Key, "v", 0))
-		if f.sql.Agg == "distinct" {
-			distinct = append(distinct, cellCol{name: colName(f.Key, "v", 0), agg: f.sql.agg(f.sql.Cond), args: f.sql.condArgs(q)})
+		if f.sql.Agg != "distinct" {
+			sums = append(sums, f)
 		}
-		for m := 1; monthly && m <= 12; m++ {
-			add(colName(f.Key, "v", m))
-		}
-		if f.sql.People != "" {
-			add(colName(f.Key, "p", 0))
-			p := *f.sql
-			p.Agg, p.Col = "distinct", f.sql.People
-			distinct = append(distinct, cellCol{name: colName(f.Key, "p", 0), agg: p.agg(f.sql.Cond), args: f.sql.condArgs(q)})
+		for _, c := range cellCols(q, f) {
+			idx[c.name] = len(raw.cols)
+			raw.cols = append(raw.cols, c.name)
+			if c.distinct == "" {
+				continue
+			}
+			if byWhat[c.distinct] == nil {
+				whats = append(whats, c.distinct)
+			}
+			byWhat[c.distinct] = append(byWhat[c.distinct], c)
 		}
 	}
-	cell := func(p string) []int64 {
-		v := raw.values[p]
-		if v == nil {
-			v = make([]int64, len(raw.cols))
-			raw.values[p] = v
+	if len(sums) > 0 {
+		mkey, args := spec.monthKey(q)
+		var sel []string
+		for _, f := range sums {
+			sel = append(sel, f.sql.agg(f.sql.Cond))
+			args = append(args, f.sql.condArgs(q)...)
 		}
-		return v
-	}
-	mkey, args := spec.monthKey(q)
-	var sel []string
-	for _, f := range figs {
-		sel = append(sel, f.sql.agg(f.sql.Cond))
-		args = append(args, f.sql.condArgs(q)...)
-	}
-	err := cellQuery(ctx, db, q, spec, path+", "+mkey, sel, args, func(p string, mk any, vals []int64) {
-		v, m := cell(p), monthOf(mk, q.Year)
-		for i, f := range figs {
-			if f.sql.Agg != "distinct" {
+		err := cellQuery(ctx, db, q, spec, path+", "+mkey, "", sel, args, func(p string, mk any, vals []int64) {
+			v, m := raw.cell(p), monthOf(mk, q.Year)
+			for i, f := range sums {
 				v[idx[colName(f.Key, "v", 0)]] += vals[i]
+				if monthly && m > 0 {
+					v[idx[colName(f.Key, "v", m)]] += vals[i]
+				}
 			}
-			if monthly && m > 0 {
-				v[idx[colName(f.Key, "v", m)]] += vals[i]
-			}
+		})
+		if err != nil {
+			return nil, err
 		}
-	})
-	if err != nil || len(distinct) == 0 {
-		return raw, err
 	}
-	sel, args = nil, nil
-	for _, c := range distinct {
-		sel = append(sel, c.agg)
-		args = append(args, c.args...)
-	}
-	err = cellQuery(ctx, db, q, spec, path+", 0", sel, args, func(p string, _ any, vals []int64) {
-		v := cell(p)
-		for i, c := range distinct {
-			v[idx[c.name]] = vals[i]
+	for _, what := range whats {
+		if err := personCells(ctx, db, q, path, spec, what, byWhat[what], idx, raw); err != nil {
+			return nil, err
 		}
-	})
-	if err != nil {
-		return nil, err
 	}
-	return raw, spanGroups(ctx, db, q, path, figs, raw)
+	return raw, nil
 }
 
-// cellQuery runs "SELECT key1, key2, sel… GROUP BY key1, key2" over the city's
-// records of spec and hands each row to fn.
-func cellQuery(ctx context.Context, db *platform.DB, q Query, spec *SQL, keys string, sel []string, args []any,
-	fn func(path string, key2 any, vals []int64)) error {
+func (r *rawCells) cell(p string) []int64 {
+	v := r.values[p]
+	if v == nil {
+		v = make([]int64, len(r.cols))
+		r.values[p] = v
+	}
+	return v
+}
+
+// personCells fills distinct counts of one thing (what: a worker, a union):
+// one row per (what, path) with a flag per column saying whether that path's
+// records fall in it. A path's cell is the sum of its flags (the people
+// counted there); rows of one person at several paths are kept as spanners.
+func personCells(ctx context.Context, db *platform.DB, q Query, path string, spec *SQL, what string, cols []cellCol,
+	idx map[string]int, raw *rawCells) error {
+	var sel []string
+	var args []any
+	for _, c := range cols {
+		if c.cond == "" {
+			sel = append(sel, "1")
+			continue
+		}
+		sel = append(sel, "MAX(CASE WHEN "+c.cond+" THEN 1 ELSE 0 END)")
+		args = append(args, c.condArgs...)
+	}
+	g := spanGroup{}
+	for _, c := range cols {
+		g.cols = append(g.cols, c.name)
+	}
+	var person []spanRow
+	var last any
+	flush := func() {
+		if len(person) > 1 {
+			g.people = append(g.people, person)
+		}
+		person = nil
+	}
+	err := cellQuery(ctx, db, q, spec, what+", "+path, what+" IS NOT NULL", sel, args, func(who string, p any, vals []int64) {
+		r := spanRow{path: asString(p), flags: make([]bool, len(vals))}
+		v := raw.cell(r.path)
+		for j, f := range vals {
+			v[idx[cols[j].name]] += f
+			r.flags[j] = f != 0
+		}
+		if who != last {
+			flush()
+			last = who
+		}
+		person = append(person, r)
+	})
+	flush()
+	if len(g.people) > 0 {
+		raw.spans = append(raw.spans, g)
+	}
+	return err
+}
+
+func asString(v any) string {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	s, _ := v.(string)
+	return s
+}
+
+// cellQuery runs "SELECT key1, key2, sel… GROUP BY key1, key2 ORDER BY key1"
+// over the city's records of spec (and extra, a condition) and hands each row
+// to fn, key1 as text.
+func cellQuery(ctx context.Context, db *platform.DB, q Query, spec *SQL, keys, extra string, sel []string, args []any,
+	fn func(key1 string, key2 any, vals []int64)) error {
 	from, sargs := Subtrees(q.Subtrees)
 	where, wargs := spec.where(q)
-	query := "SELECT " + keys + ", " + strings.Join(sel, ", ") + " FROM " + from + " " + spec.Join + where + " GROUP BY 1, 2"
+	switch {
+	case extra != "" && where == "":
+		where = " WHERE " + extra
+	case extra != "":
+		where += " AND " + extra
+	}
+	query := "SELECT " + keys + ", " + strings.Join(sel, ", ") + " FROM " + from + " " + spec.Join + where + " GROUP BY 1, 2 ORDER BY 1"
 	all := append(append(args, sargs...), wargs...)
 	rows, err := db.Query(ctx, query, all...)
 	if err != nil {
@@ -245,35 +302,6 @@ func monthOf(k any, year int) int {
 	return 0
 }
 
-// spanGroups finds, for each thing counted distinct, the spanners (see cellSet).
-func spanGroups(ctx context.Context, db *platform.DB, q Query, path string, figs []Figure, raw *rawCells) error {
-	var cols []cellCol
-	for _, f := range figs {
-		cols = append(cols, cellCols(q, f)...)
-	}
-	byWhat := map[string][]cellCol{}
-	var order []string
-	for _, c := range cols {
-		if c.distinct == "" {
-			continue
-		}
-		if byWhat[c.distinct] == nil {
-			order = append(order, c.distinct)
-		}
-		byWhat[c.distinct] = append(byWhat[c.distinct], c)
-	}
-	for _, what := range order {
-		g, err := spanners(ctx, db, q, path, figs[0].sql, what, byWhat[what])
-		if err != nil {
-			return err
-		}
-		if len(g.people) > 0 {
-			raw.spans = append(raw.spans, g)
-		}
-	}
-	return nil
-}
-
 // spanGroup lists the people whose records in the year carry more than one
 // org path, for the distinct columns that count them.
 type spanGroup struct {
@@ -284,61 +312,4 @@ type spanGroup struct {
 type spanRow struct {
 	path  string
 	flags []bool // one per column of the group
-}
-
-// spanners finds the people (what: the counted column) whose records carry two
-// or more paths, with each path's flags: whether the records there fall in
-// each column. Few people change union within a year; the query reads the
-// year's records once grouped by person.
-func spanners(ctx context.Context, db *platform.DB, q Query, path string, spec *SQL, what string, cols []cellCol) (spanGroup, error) {
-	g := spanGroup{}
-	from, sargs := Subtrees(q.Subtrees)
-	where, wargs := spec.where(q)
-	var sel []string
-	var args []any
-	for _, c := range cols {
-		g.cols = append(g.cols, c.name)
-		if c.cond == "" {
-			sel = append(sel, "1")
-			continue
-		}
-		sel = append(sel, "MAX(CASE WHEN "+c.cond+" THEN 1 ELSE 0 END)")
-		args = append(args, c.condArgs...)
-	}
-	in := what + " IN (SELECT " + what + " FROM " + from + " " + spec.Join + where + " GROUP BY " + what + " HAVING MIN(" + path + ") < MAX(" + path + "))"
-	if where == "" {
-		where = " WHERE " + in
-	} else {
-		where += " AND " + in
-	}
-	query := "SELECT " + what + ", " + path + ", " + strings.Join(sel, ", ") + " FROM " + from + " " + spec.Join + where +
-		" GROUP BY " + what + ", " + path + " ORDER BY " + what
-	args = append(append(append(append(args, sargs...), wargs...), sargs...), wargs...)
-	rows, err := db.Query(ctx, query, args...)
-	if err != nil {
-		return g, fmt.Errorf("dashboard: spanners: %w", err)
-	}
-	defer rows.Close()
-	var last any
-	for rows.Next() {
-		var who any
-		var r spanRow
-		flags := make([]int64, len(cols))
-		dest := []any{&who, &r.path}
-		for i := range flags {
-			dest = append(dest, &flags[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return g, fmt.Errorf("dashboard: spanners: %w", err)
-		}
-		for _, f := range flags {
-			r.flags = append(r.flags, f != 0)
-		}
-		if len(g.people) == 0 || fmt.Sprint(who) != fmt.Sprint(last) {
-			g.people = append(g.people, nil)
-			last = who
-		}
-		g.people[len(g.people)-1] = append(g.people[len(g.people)-1], r)
-	}
-	return g, rows.Err()
 }
