@@ -45,13 +45,11 @@ func (f Figure) cellPath() string {
 	return m[1]
 }
 
-// cellCol is one aggregate column of a refresh query.
+// cellCol is one column of a year's cells.
 type cellCol struct {
 	name     string // colName(figure, kind, bucket)
-	agg      string
-	args     []any
-	distinct string // what COUNT(DISTINCT …) counts, "" for sums and counts
-	cond     string // the records the column counts, for the spanners' flags
+	distinct string // what a distinct count counts, "" for sums and counts
+	cond     string // the records the column counts ("" for all), for distinct flags
 	condArgs []any
 }
 
@@ -75,7 +73,7 @@ func (f SQL) monthCond(q Query, m int) (string, []any) {
 func cellCols(q Query, fig Figure) []cellCol {
 	f := *fig.sql
 	col := func(name string, spec SQL, cond string, args []any) cellCol {
-		c := cellCol{name: name, agg: spec.agg(cond), args: args, cond: cond, condArgs: args}
+		c := cellCol{name: name, cond: cond, condArgs: args}
 		if spec.Agg == "distinct" {
 			c.distinct = spec.Col
 		}
