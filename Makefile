@@ -34,7 +34,7 @@ bench:
 	$(GO) test -run '^$$' -bench DailyQuiz -benchtime 1x ./internal/learning/
 	$(GO) test -run '^$$' -bench Leaderboards1M -benchtime 1x -timeout 20m ./internal/points/
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./internal/relief/
-	$(GO) test -run '^$$' -bench Dashboard -benchtime 5x -timeout 30m ./internal/dashboard/
+	$(GO) test -run '^$$' -bench Dashboard -benchtime 5x -timeout 60m ./internal/dashboard/
 	$(GO) test -run '^$$' -bench 'Circle100k' -benchtime 20000x ./internal/care/
 	$(GO) test -run '^$$' -bench 'CoverageIndex10k|DrawOrder100k|CoverageCity' -benchtime 10x ./internal/care/
 	$(GO) test -run '^$$' -bench 'DrawStore100k' -benchtime 1x -timeout 30m ./internal/care/

@@ -1,8 +1,10 @@
 // Package dashboard is 品牌成效: every programme's figures by year and org
 // subtree. Programmes register Figures in a Registry (from app.go, calling each
 // package's Figures function), so a later programme joins without touching this
-// package. The current year is computed live; a closed year is read from the
-// snapshot written when it was closed.
+// package. A closed year is read from the snapshot written when it was closed;
+// other years are computed from the records, once per city into per-org cells
+// (cells.go) that any subtree's figures are summed from (cache.go), refreshed
+// about once a minute.
 package dashboard
 
 import (

@@ -11,8 +11,7 @@ import (
 	"zhijia/internal/web"
 )
 
-// export sends the dashboard as .xlsx, one sheet per programme: each figure
-// with this year, last year and the change. Money is in yuan as a number.
+// export sends the dashboard as .xlsx (see BoardXLSX).
 func (h *Handlers) export(c *web.Ctx) error {
 	o, year, _, err := h.scope(c)
 	if err != nil {
@@ -22,28 +21,38 @@ func (h *Handlers) export(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := excelize.NewFile()
+	f, err := BoardXLSX(b, c.T)
+	if err != nil {
+		return err
+	}
 	defer f.Close()
-	head := []any{c.T("dashboard.col.figure"), c.T("dashboard.col.unit"), c.T("dashboard.year_n", year), c.T("dashboard.year_n", year-1), c.T("dashboard.col.change")}
+	return sendXLSX(c, f, c.T("dashboard.title")+"-"+o.Name+"-"+fmt.Sprint(year))
+}
+
+// BoardXLSX lays a dashboard out as a workbook, one sheet per programme: each
+// figure with this year, last year and the change. Money is in yuan as a number.
+func BoardXLSX(b *Board, t func(string, ...any) string) (*excelize.File, error) {
+	f := excelize.NewFile()
+	head := []any{t("dashboard.col.figure"), t("dashboard.col.unit"), t("dashboard.year_n", b.Year), t("dashboard.year_n", b.Year-1), t("dashboard.col.change")}
 	used := map[string]bool{}
 	for i, p := range b.Panels {
 		name := sheetName(p.Title, i, used)
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return fmt.Errorf("dashboard: export: %w", err)
+				return nil, fmt.Errorf("dashboard: export: %w", err)
 			}
 		} else if _, err := f.NewSheet(name); err != nil {
-			return fmt.Errorf("dashboard: export: %w", err)
+			return nil, fmt.Errorf("dashboard: export: %w", err)
 		}
-		rows := [][]any{{o.Name, year}, head}
+		rows := [][]any{{b.Org.Name, b.Year}, head}
 		for _, r := range p.Rows {
-			rows = append(rows, []any{r.Label, c.T("dashboard.unit." + string(r.Unit)), number(r.Unit, r.Value), number(r.Unit, r.Prev), number(r.Unit, r.Value-r.Prev)})
+			rows = append(rows, []any{r.Label, t("dashboard.unit." + string(r.Unit)), number(r.Unit, r.Value), number(r.Unit, r.Prev), number(r.Unit, r.Value-r.Prev)})
 		}
 		if err := writeRows(f, name, rows); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return sendXLSX(c, f, c.T("dashboard.title")+"-"+o.Name+"-"+fmt.Sprint(year))
+	return f, nil
 }
 
 // exportDrill sends one figure by child org, masked cells as "<k".

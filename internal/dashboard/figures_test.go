@@ -2,6 +2,8 @@ package dashboard_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -160,6 +162,10 @@ func TestFigures_GeneratedCity(t *testing.T) {
 				checkMonths(t, ctx, db, f, year, w.city.Path, got[0])
 			}
 			checkBatched(t, w, reg, year)
+			checkDrill(t, w, reg, year)
+		}
+		if !w.spansDistricts() {
+			t.Fatal("no worker's records span two districts: the exact distinct count is not tested")
 		}
 		if e := w.expect(2025, w.city.Path); e["relief.households"] == 0 || e["learning.checkins"] == 0 || e["care.visits"] == 0 {
 			t.Fatalf("the generated city is too thin to prove anything: %v", e)
@@ -206,4 +212,56 @@ func checkBatched(t *testing.T, w *world, reg *dashboard.Registry, year int) {
 			}
 		}
 	}
+}
+
+// checkDrill: the drill-down from the city's cells gives each district and
+// each union of the first district its expected value, and the same months as
+// the live query.
+func checkDrill(t *testing.T, w *world, reg *dashboard.Registry, year int) {
+	t.Helper()
+	s := dashboard.NewStore(w.db, platform.NewFakeClock(sh(2026, 3, 1, 9)), reg, 5)
+	ctx := cityActor(w)
+	for _, id := range []int64{w.city.ID, w.d1.ID} {
+		o, err := s.Org(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range reg.Figures() {
+			d, err := s.DrillDown(ctx, f, o, year)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := w.expect(year, o.Path)[f.Key]; d.Total != want {
+				t.Errorf("drill %s %d at %s: total %d, want %d", f.Key, year, o.Path, d.Total, want)
+			}
+			for _, r := range d.Rows {
+				if want := w.expect(year, r.Org.Path)[f.Key]; !r.Direct && r.Cell.Value != want {
+					t.Errorf("drill %s %d at %s: got %d, want %d", f.Key, year, r.Org.Path, r.Cell.Value, want)
+				}
+			}
+			if f.Monthly == nil {
+				continue
+			}
+			live, err := f.Monthly(ctx, w.db, dashboard.NewQuery(year, 1, o.Path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(live) != fmt.Sprint(d.Monthly) {
+				t.Errorf("drill %s %d at %s: months %v, live %v", f.Key, year, o.Path, d.Monthly, live)
+			}
+		}
+	}
+}
+
+// spansDistricts: some worker has 2025 records in unions of two districts.
+func (w *world) spansDistricts() bool {
+	seen := map[int64]string{}
+	for _, c := range w.checkins {
+		d := strings.Join(strings.Split(c.Org.Path, "/")[:3], "/")
+		if p, ok := seen[c.Worker]; ok && p != d {
+			return true
+		}
+		seen[c.Worker] = d
+	}
+	return false
 }

@@ -31,6 +31,9 @@ type world struct {
 	fund              int64 // a fund every grant names; which one no figure asks
 	rows              map[string][][]any
 	cols              map[string]string
+	// lean worlds (benchmarks) write their records every few unions and keep
+	// only the orgs, events and stations: no expectations are computed
+	lean bool
 }
 
 type gorg struct {
@@ -134,8 +137,12 @@ func (w *world) org(parent *gorg, level string, n int) gorg {
 // generate builds the world: per grassroots union, perUnion workers and records
 // for 2024, 2025 and 2026, with dates on the year boundaries in Shanghai time.
 func generate(t testing.TB, db *platform.DB, districts, unionsPer, perUnion int) *world {
+	return generateWorld(t, &world{db: db}, districts, unionsPer, perUnion)
+}
+
+func generateWorld(t testing.TB, w *world, districts, unionsPer, perUnion int) *world {
 	t.Helper()
-	w := &world{db: db, rows: map[string][][]any{}, cols: map[string]string{}}
+	w.rows, w.cols = map[string][][]any{}, map[string]string{}
 	r := rand.New(rand.NewSource(7))
 	w.city = w.org(nil, "city", 0)
 	var parents []gorg
@@ -169,9 +176,45 @@ func generate(t testing.TB, db *platform.DB, districts, unionsPer, perUnion int)
 	}
 	for ui, u := range w.unions {
 		w.union(r, ui, u, perUnion)
+		if w.lean && (ui+1)%50 == 0 {
+			w.transfers(r, ui+1)
+			w.flush(t)
+			w.workers, w.apps, w.grants, w.checkins, w.attempts, w.visits = nil, nil, nil, nil, nil, nil
+		}
 	}
+	w.transfers(r, len(w.unions))
 	w.flush(t)
 	return w
+}
+
+// transfers: one worker in 37 changed union in 2025 (to one in another
+// district), so some of their records carry the new union: a relief
+// application, a check-in, a quiz answer and a station visit. Distinct-people
+// figures must count them once in any subtree that holds both unions.
+func (w *world) transfers(r *rand.Rand, n int) {
+	pos := map[int64]int{}
+	for i, u := range w.unions {
+		pos[u.ID] = i
+	}
+	for i := 0; i < len(w.workers); i += 37 {
+		wk := w.workers[i]
+		ti := (pos[wk.Org.ID] + n/2 + i%5) % n
+		to := w.unions[ti]
+		if to.ID == wk.Org.ID {
+			continue
+		}
+		w.apply(r, to, wk.ID, 2025)
+		ev := w.events[3*ti+1]
+		c := gcheckin{Event: ev.ID, Worker: wk.ID, Org: to, At: ev.Starts.Add(20 * time.Minute)}
+		w.checkins = append(w.checkins, c)
+		w.add("learning_checkins", "id, city_id, event_id, worker_id, org_id, method, checked_at", w.id(), 1, ev.ID, wk.ID, to.ID, "qr", c.At)
+		a := gattempt{Worker: wk.ID, Org: to, Date: "2025-07-20", Status: "submitted"}
+		w.attempts = append(w.attempts, a)
+		w.add("learning_attempts", "id, city_id, worker_id, org_id, quiz_date, status, started_at, deadline_at", w.id(), 1, wk.ID, to.ID, a.Date, a.Status, sh(2025, 7, 20, 9), sh(2025, 7, 20, 9))
+		st := w.stations[ti]
+		w.visits = append(w.visits, gvisit{Station: st.ID, Worker: wk.ID, Org: to, Day: "2025-08-01"})
+		w.add("care_visits", "id, city_id, station_id, worker_id, day, hour, visited_at", w.id(), 1, st.ID, wk.ID, "2025-08-01", 10, sh(2025, 8, 1, 9))
+	}
 }
 
 var (
@@ -261,23 +304,37 @@ func (w *world) apply(r *rand.Rand, u gorg, worker int64, y int) {
 var tableOrder = []string{"orgs", "relief_programmes", "relief_funds", "relief_joined_unions", "care_stations", "learning_events",
 	"workers", "relief_applications", "relief_grants", "learning_checkins", "learning_attempts", "care_visits"}
 
-// flush writes every generated row, many rows per statement.
+// flush writes every generated row: COPY on PostgreSQL, multi-row inserts
+// prepared once per table on SQLite.
 func (w *world) flush(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
+	if w.db.Dialect == platform.Postgres {
+		for _, table := range tableOrder {
+			if len(w.rows[table]) == 0 {
+				continue
+			}
+			cols := strings.Split(w.cols[table], ", ")
+			if _, err := w.db.CopyFrom(ctx, table, cols, w.rows[table]); err != nil {
+				t.Fatalf("%s: %v", table, err)
+			}
+			w.rows[table] = nil
+		}
+		return
+	}
 	err := w.db.InTx(ctx, func(tx *platform.Tx) error {
 		for _, table := range tableOrder {
 			rows, cols := w.rows[table], w.cols[table]
 			n := strings.Count(cols, ",") + 1
 			one := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
-			for start := 0; start < len(rows); start += 400 {
-				chunk := rows[start:min(start+400, len(rows))]
-				var args []any
+			for start := 0; start < len(rows); start += 200 {
+				chunk := rows[start:min(start+200, len(rows))]
+				args := make([]any, 0, len(chunk)*n)
 				for _, r := range chunk {
 					args = append(args, r...)
 				}
 				q := "INSERT INTO " + table + " (" + cols + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", len(chunk)), ", ")
-				if _, err := tx.Exec(ctx, q, args...); err != nil {
+				if _, err := tx.ExecRepeated(ctx, q, args...); err != nil {
 					return fmt.Errorf("%s: %w", table, err)
 				}
 			}

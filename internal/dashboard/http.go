@@ -83,6 +83,7 @@ type boardView struct {
 	Report      string
 	Federation  string
 	GeneratedAt string
+	UpdatedAt   string // when the live figures were computed, "15:04"
 }
 
 func (h *Handlers) board(c *web.Ctx) error {
@@ -115,6 +116,9 @@ func (h *Handlers) boardView(c *web.Ctx) (*boardView, error) {
 	}
 	v.Federation = v.Crumbs[0].Label
 	v.GeneratedAt = h.store.clock.Now().In(platform.Shanghai).Format("2006-01-02 15:04")
+	if !b.UpdatedAt.IsZero() {
+		v.UpdatedAt = b.UpdatedAt.In(platform.Shanghai).Format("15:04")
+	}
 	return v, nil
 }
 

@@ -31,6 +31,9 @@ type SQL struct {
 	// same Args too).
 	Cond     string
 	CondArgs func(q Query) []any
+	// Path, optional, is the record's org path the figure's cells are grouped
+	// by; by default the column Join compares with s.lo ("a.org_path").
+	Path string
 }
 
 func (f SQL) condArgs(q Query) []any {

@@ -20,6 +20,7 @@ type Store struct {
 	clock platform.Clock
 	reg   *Registry
 	k     int
+	cache cellCache
 }
 
 // NewStore builds the store; k is the smallest group a masked breakdown cell may
@@ -145,6 +146,9 @@ func (s *Store) Values(ctx context.Context, year int, orgs []Org, figs []Figure)
 			return nil, err
 		}
 	}
+	if err := s.cached(ctx, city, year, orgs, figs, out); err != nil {
+		return nil, err
+	}
 	paths := make([]string, len(orgs))
 	for i, o := range orgs {
 		paths[i] = o.Path
@@ -164,6 +168,29 @@ func (s *Store) Values(ctx context.Context, year int, orgs []Org, figs []Figure)
 		out[f.Key] = vals
 	}
 	return out, nil
+}
+
+// cached fills out with the figures the year's cells hold (every figure
+// described by SQL over a subtree range), each org's value rolled up from them.
+func (s *Store) cached(ctx context.Context, city int64, year int, orgs []Org, figs []Figure, out map[string][]int64) error {
+	var set *cellSet
+	for _, f := range figs {
+		if _, done := out[f.Key]; done || f.cellPath() == "" {
+			continue
+		}
+		if set == nil {
+			var err error
+			if set, err = s.cellsOf(ctx, city, year); err != nil {
+				return err
+			}
+		}
+		vals := make([]int64, len(orgs))
+		for i, o := range orgs {
+			vals[i], _ = set.value(colName(f.Key, "v", 0), o.Path)
+		}
+		out[f.Key] = vals
+	}
+	return nil
 }
 
 // batches computes, one query per group, the figures described by SQL that
@@ -280,6 +307,11 @@ func (s *Store) CloseYear(ctx context.Context, year int) error {
 	rows.Close()
 	if err != nil {
 		return fmt.Errorf("dashboard: close %d: %w", year, err)
+	}
+	// the snapshot is taken from cells computed now, not from the ones a page
+	// last read
+	if _, err := s.refresh(ctx, city, year, true); err != nil {
+		return err
 	}
 	vals := map[string][]int64{}
 	for start := 0; start < len(orgs); start += 300 {

@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"zhijia/internal/dashboard"
 	"zhijia/internal/platform"
@@ -144,4 +145,51 @@ func checkCloseRefusals(t *testing.T, ctx context.Context, db *platform.DB, s *d
 			t.Errorf("close %d: %v, want %s", c.year, err, c.code)
 		}
 	}
+}
+
+// TestCells_RefreshAfterTTL: a page reads the year's cells; a record added
+// later shows once the cells are older than the TTL and refreshed, and the
+// board says when its figures were computed.
+func TestCells_RefreshAfterTTL(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		w := generate(t, db, 2, 2, 3)
+		clock := platform.NewFakeClock(sh(2026, 3, 1, 9))
+		s := dashboard.NewStore(db, clock, allFigures(), 5)
+		ctx := cityActor(w)
+		orgs := []dashboard.Org{{ID: w.city.ID, Path: w.city.Path}, {ID: w.d1.ID, Path: w.d1.Path}}
+		figs := s.Registry().Figures()[:1] // people.workers
+		before, err := s.Values(ctx, 2026, orgs, figs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := sh(2026, 2, 1, 9)
+		if _, err := db.Exec(ctx, `INSERT INTO workers (id, city_id, org_id, name, member_status, created_at, updated_at) VALUES (?, 1, ?, 'new', 'non_member', ?, ?)`,
+			w.id(), w.unions[0].ID, at, at); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(dashboard.CellsTTL - time.Second)
+		if err := s.RefreshStale(ctx); err != nil {
+			t.Fatal(err)
+		}
+		same, _ := s.Values(ctx, 2026, orgs, figs)
+		if same["people.workers"][0] != before["people.workers"][0] {
+			t.Errorf("cells younger than the TTL were recomputed: %d → %d", before["people.workers"][0], same["people.workers"][0])
+		}
+		clock.Advance(2 * time.Second)
+		if err := s.RefreshStale(ctx); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := s.Values(ctx, 2026, orgs, figs)
+		if after["people.workers"][0] != before["people.workers"][0]+1 || after["people.workers"][1] != before["people.workers"][1]+1 {
+			t.Errorf("after the refresh: %v, before %v (want one more in the city and the first district)", after["people.workers"], before["people.workers"])
+		}
+		city, _ := s.Org(ctx, w.city.ID)
+		b, err := s.Board(ctx, city, 2026, func(k string, _ ...any) string { return k })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !b.UpdatedAt.Equal(clock.Now()) {
+			t.Errorf("board computed at %v, want %v", b.UpdatedAt, clock.Now())
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // Row is one figure on the dashboard: this year beside the previous one.
@@ -30,6 +31,8 @@ type Board struct {
 	Year   int
 	Closed bool
 	Panels []Panel
+	// UpdatedAt is when the live figures were computed (zero when none is).
+	UpdatedAt time.Time
 }
 
 // Board computes every figure for o and the year before.
@@ -49,6 +52,11 @@ func (s *Store) Board(ctx context.Context, o Org, year int, t func(string, ...an
 		return nil, err
 	}
 	b := &Board{Org: o, Year: year, Closed: closed}
+	if !closed {
+		if set, err := s.cellsOf(ctx, CityOf(o.Path), year); err == nil {
+			b.UpdatedAt = set.at
+		}
+	}
 	for _, p := range s.reg.Programmes() {
 		panel := Panel{Title: t(p)}
 		for _, f := range figs {
@@ -148,13 +156,11 @@ func (s *Store) DrillDown(ctx context.Context, f Figure, o Org, year int) (*Dril
 		d.Rows[i].Text, d.Rows[i].PrevText = s.CellText(f, d.Rows[i].Cell), s.CellText(f, d.Rows[i].PrevCell)
 	}
 	if f.Monthly != nil {
-		q := NewQuery(year, CityOf(o.Path), o.Path)
-		if d.Monthly, err = f.Monthly(ctx, s.db, q); err != nil {
-			return nil, fmt.Errorf("dashboard: %s monthly: %w", f.Key, err)
+		if d.Monthly, err = s.monthly(ctx, f, o, year); err != nil {
+			return nil, err
 		}
-		q = NewQuery(year-1, CityOf(o.Path), o.Path)
-		if d.PrevMonthly, err = f.Monthly(ctx, s.db, q); err != nil {
-			return nil, fmt.Errorf("dashboard: %s monthly: %w", f.Key, err)
+		if d.PrevMonthly, err = s.monthly(ctx, f, o, year-1); err != nil {
+			return nil, err
 		}
 	}
 	return d, nil
@@ -167,7 +173,16 @@ func (s *Store) cells(ctx context.Context, f Figure, orgs []Org, year int) ([]Ce
 		return nil, err
 	}
 	people := vals[f.Key]
-	if f.Masked && f.People != nil {
+	if f.Masked && f.People != nil && f.cellPath() != "" {
+		set, err := s.cellsOf(ctx, CityOf(orgs[0].Path), year)
+		if err != nil {
+			return nil, err
+		}
+		people = make([]int64, len(orgs))
+		for i, o := range orgs {
+			people[i], _ = set.value(colName(f.Key, "p", 0), o.Path)
+		}
+	} else if f.Masked && f.People != nil {
 		paths := make([]string, len(orgs))
 		for i, o := range orgs {
 			paths[i] = o.Path
@@ -181,6 +196,27 @@ func (s *Store) cells(ctx context.Context, f Figure, orgs []Org, year int) ([]Ce
 		out[i] = MaskCell(f, v, people[i], s.k)
 	}
 	out[0].Masked = false // the total is always shown
+	return out, nil
+}
+
+// monthly is f's 12 months for o's subtree: from the year's cells when they
+// hold them, live otherwise.
+func (s *Store) monthly(ctx context.Context, f Figure, o Org, year int) ([]int64, error) {
+	if f.cellPath() != "" {
+		set, err := s.cellsOf(ctx, CityOf(o.Path), year)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]int64, 12)
+		for m := range out {
+			out[m], _ = set.value(colName(f.Key, "v", m+1), o.Path)
+		}
+		return out, nil
+	}
+	out, err := f.Monthly(ctx, s.db, NewQuery(year, CityOf(o.Path), o.Path))
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: %s monthly: %w", f.Key, err)
+	}
 	return out, nil
 }
 
