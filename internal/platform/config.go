@@ -2,6 +2,7 @@ package platform
 
 import (
 	"flag"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,7 +31,7 @@ var Env = []struct{ Name, Flag, Default, Doc string }{
 	{"ZHIJIA_DB", "db", "", "database: a postgres:// URL, or a SQLite file path (default DATA_DIR/zhijia.db)"},
 	{"ZHIJIA_DATA_DIR", "data-dir", "./data", "data directory (SQLite file, key file, uploads)"},
 	{"ZHIJIA_KEY_FILE", "key-file", "", "key for personal data at rest (default DATA_DIR/zhijia.key, created if absent)"},
-	{"ZHIJIA_BASE_URL", "base-url", "http://localhost:8080", "public URL; https:// turns on Secure cookies"},
+	{"ZHIJIA_BASE_URL", "base-url", defaultBaseURL, "public URL; https:// turns on Secure cookies"},
 	{"ZHIJIA_DEMO", "demo", "false", "load the demo city and show demo sign-in help"},
 	{"ZHIJIA_DEMO_ORGS", "orgs", "300", "grassroots unions in the demo tree"},
 	{"ZHIJIA_DEMO_WORKERS", "workers", "2000", "synthetic workers in the demo registry"},
@@ -81,8 +82,26 @@ func (c *Config) Finish() {
 	if c.DashboardK <= 0 {
 		c.DashboardK = 5
 	}
+	if c.BaseURL == defaultBaseURL && c.Addr != "" && c.Addr != ":8080" {
+		c.BaseURL = baseURLFor(c.Addr) // the default follows --addr, so printed links work
+	}
 	c.PasswordMaxAge = time.Duration(c.PasswordMaxAgeDays) * 24 * time.Hour
 	if c.SessionIdle == 0 {
 		c.SessionIdle = 30 * time.Minute
 	}
+}
+
+const defaultBaseURL = "http://localhost:8080"
+
+// baseURLFor is the local URL a listen address answers on: ":9000" and
+// "0.0.0.0:9000" are http://localhost:9000, "127.0.0.1:9000" keeps its host.
+func baseURLFor(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return defaultBaseURL
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

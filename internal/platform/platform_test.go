@@ -180,3 +180,21 @@ func TestSigner_SignVerifyTamper(t *testing.T) {
 		t.Fatal("the key must derive the same way every time")
 	}
 }
+
+func TestConfig_DefaultBaseURLFollowsAddr(t *testing.T) {
+	for addr, want := range map[string]string{
+		":8080": "http://localhost:8080", ":9000": "http://localhost:9000",
+		"127.0.0.1:18080": "http://127.0.0.1:18080", "0.0.0.0:7000": "http://localhost:7000",
+	} {
+		c := platform.Config{Addr: addr, BaseURL: "http://localhost:8080", DataDir: t.TempDir()}
+		c.Finish()
+		if c.BaseURL != want {
+			t.Errorf("addr %s: base URL %s, want %s", addr, c.BaseURL, want)
+		}
+	}
+	c := platform.Config{Addr: ":9000", BaseURL: "https://zhijia.example.org", DataDir: t.TempDir()}
+	c.Finish()
+	if c.BaseURL != "https://zhijia.example.org" {
+		t.Errorf("an explicit base URL changed to %s", c.BaseURL)
+	}
+}
