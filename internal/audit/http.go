@@ -22,6 +22,7 @@ type Handlers struct {
 func Mount(s *web.Server, db *platform.DB, clock platform.Clock) {
 	h := &Handlers{db: db, clock: clock}
 	s.Catalog.Add(Messages)
+	s.Catalog.Add(ActionMessages)
 	s.AddPages("audit", templates, "templates")
 	s.Sample("audit/console/list", &listView{})
 	s.AddMenu(web.MenuItem{Group: "menu.system", Label: "audit.menu", Href: "/console/audit", Perm: "audit.view", Order: 900})
@@ -126,8 +127,25 @@ func (h *Handlers) export(c *web.Ctx, rows []Row, total int) error {
 		c.T("audit.col.entity"), c.T("audit.col.summary"), c.T("audit.col.ip"), c.T("audit.col.request"), c.T("audit.col.hash")}
 	out := make([][]any, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, []any{r.At, r.ActorName, r.OrgPath, r.Action, r.EntityType + " " + r.EntityID,
+		out = append(out, []any{r.At, r.ActorName, r.OrgPath, actionLabel(c.L, r.Action), r.EntityType + " " + r.EntityID,
 			r.Summary, r.IP, r.RequestID, r.Hash})
 	}
 	return c.ExportXLSX(c.T("audit.title"), head, out)
+}
+
+// actionLabel names an action in the reader's language ("登录 auth.login"), or
+// gives its code where the catalogue has no name for it.
+func actionLabel(l *web.Localizer, code string) string {
+	if key := "audit.action." + code; l.Has(key) {
+		return l.T(key) + " " + code
+	}
+	return code
+}
+
+// ActionName is the action's name alone, "" where it has none.
+func (v *listView) ActionName(code string) string {
+	if key := "audit.action." + code; v.L.Has(key) {
+		return v.L.T(key)
+	}
+	return ""
 }

@@ -26,6 +26,9 @@ func TestAuditPage_FilterByOrgAndExport(t *testing.T) {
 		if r.Status != http.StatusOK || !strings.Contains(r.Body, "刘芳") || !strings.Contains(r.Body, "许静") {
 			t.Fatalf("city auditor must see both districts' sign-ins: %d", r.Status)
 		}
+		if !strings.Contains(r.Body, `登录 <code translate="no">auth.login</code>`) || !strings.Contains(r.Body, `<option value="auth.login"  selected>登录</option>`) {
+			t.Error("the log names each action in the reader's language beside its code, and the filter lists names")
+		}
 		gulouPath := pathOf(t, db, env.Info.Tree.Districts["350102"])
 		r = c.Get("/console/audit?action=auth.login&under=" + url.QueryEscape(gulouPath))
 		if !strings.Contains(r.Body, "刘芳") || strings.Contains(r.Body, "许静") {
@@ -37,8 +40,9 @@ func TestAuditPage_FilterByOrgAndExport(t *testing.T) {
 			t.Fatalf("export is not an .xlsx: %v", err)
 		}
 		rows, _ := f.GetRows("Sheet1")
-		if len(rows) < 2 || rows[0][0] != "时间" || !strings.Contains(strings.Join(rows[1], " "), "刘芳") {
-			t.Fatalf("export rows: %v", rows)
+		if len(rows) < 2 || rows[0][0] != "时间" || !strings.Contains(strings.Join(rows[1], " "), "刘芳") ||
+			rows[1][3] != "登录 auth.login" {
+			t.Fatalf("export rows: %v (the action named, with its code)", rows)
 		}
 		for _, row := range rows[1:] {
 			if strings.Contains(strings.Join(row, " "), "许静") {
