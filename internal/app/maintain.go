@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"zhijia/internal/platform"
 	"zhijia/internal/points"
 	"zhijia/internal/web"
 )
@@ -38,16 +39,5 @@ func (a *App) Sweep(ctx context.Context) error {
 // Maintain runs Sweep every SweepEvery until ctx ends.
 func (a *App) Maintain(ctx context.Context) {
 	go a.Points.FoldEvery(ctx, points.FoldInterval, a.Logger.Error) // the leaderboards' queue (points.Store.Fold)
-	t := time.NewTicker(SweepEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := a.Sweep(ctx); err != nil {
-				a.Logger.Error("sweep", "err", err)
-			}
-		}
-	}
+	platform.Every(ctx, SweepEvery, "sweep", a.Logger.Error, a.Sweep)
 }

@@ -223,18 +223,7 @@ func (s *Store) KeepFresh(ctx context.Context, logf func(msg string, args ...any
 	if err := s.warm(ctx); err != nil && ctx.Err() == nil {
 		logf("dashboard warm-up", "err", err)
 	}
-	t := time.NewTicker(15 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.RefreshStale(ctx); err != nil && ctx.Err() == nil {
-				logf("dashboard refresh", "err", err)
-			}
-		}
-	}
+	platform.Every(ctx, 15*time.Second, "dashboard refresh", logf, s.RefreshStale)
 }
 
 func (s *Store) warm(ctx context.Context) error {

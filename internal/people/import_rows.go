@@ -2,8 +2,6 @@ package people
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
@@ -335,12 +333,3 @@ func parseOrgID(v string) (int64, bool) {
 }
 
 func (im *importer) actor() *platform.Actor { return platform.ActorFrom(im.ctx) }
-
-// newStagingToken names one import's rows in import_staging (PostgreSQL).
-func newStagingToken() string {
-	b := make([]byte, 12)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	return hex.EncodeToString(b)
-}

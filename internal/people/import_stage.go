@@ -24,7 +24,7 @@ type stager interface {
 // the one writer free while the file is read, and rows are written once.
 func newStager(db *platform.DB) (stager, error) {
 	if db.Dialect == platform.Postgres {
-		return &tableStager{db: db, token: newStagingToken()}, nil
+		return &tableStager{db: db, token: platform.RandomHex(12)}, nil
 	}
 	sp, err := db.NewSpool()
 	if err != nil {

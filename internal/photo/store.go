@@ -2,9 +2,7 @@ package photo
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"zhijia/internal/audit"
 	"zhijia/internal/platform"
@@ -56,9 +53,9 @@ func (s *Store) Add(ctx context.Context, o Owner, name string, r io.Reader) (*Ph
 	if err != nil {
 		return nil, platform.Invalid().Field("photo", "photo.err.type")
 	}
-	p := &Photo{OwnerKind: o.Kind, OwnerID: o.ID, Name: cleanName(name, types[ctype]), Type: ctype,
+	p := &Photo{OwnerKind: o.Kind, OwnerID: o.ID, Name: platform.CleanFileName(name, types[ctype], "照片"), Type: ctype,
 		Size: int64(len(data)), Width: w, Height: h}
-	p.stored = safeKind(o.Kind) + "-" + strconv.FormatInt(o.ID, 10) + "-" + randomHex(12) + types[ctype]
+	p.stored = safeKind(o.Kind) + "-" + strconv.FormatInt(o.ID, 10) + "-" + platform.RandomHex(12) + types[ctype]
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("photo: dir: %w", err)
 	}
@@ -194,31 +191,4 @@ func safeKind(kind string) string {
 		}
 		return '_'
 	}, kind)
-}
-
-// cleanName keeps a file name short and printable, with the sniffed extension.
-func cleanName(name, ext string) string {
-	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
-	name = strings.TrimSuffix(name, filepath.Ext(name))
-	name = strings.Map(func(r rune) rune {
-		if r < 32 || strings.ContainsRune(`/\:*?"<>|`, r) {
-			return -1
-		}
-		return r
-	}, name)
-	if utf8.RuneCountInString(name) > 60 {
-		name = string([]rune(name)[:60])
-	}
-	if name == "" || name == "." {
-		name = "照片"
-	}
-	return name + ext
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return hex.EncodeToString(b)
 }

@@ -58,18 +58,7 @@ func (s *Store) Fold(ctx context.Context) error { return s.fold(ctx, -1) }
 // FoldEvery folds the queue every interval until ctx ends, so the boards stay
 // current under a steady stream of awards; any instance may run it.
 func (s *Store) FoldEvery(ctx context.Context, every time.Duration, logf func(msg string, args ...any)) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.Fold(ctx); err != nil && ctx.Err() == nil {
-				logf("points: fold the leaderboards' queue", "err", err)
-			}
-		}
-	}
+	platform.Every(ctx, every, "points: fold the leaderboards' queue", logf, s.Fold)
 }
 
 // fold folds up to rounds batches (all of them when rounds < 0). Every

@@ -2,8 +2,6 @@ package relief
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"zhijia/internal/audit"
 	"zhijia/internal/platform"
@@ -80,8 +77,8 @@ func (s *Store) Attach(ctx context.Context, appID int64, name string, r io.Reade
 	if !ok {
 		return nil, platform.Invalid().Field("file", "relief.err.file_type")
 	}
-	name = cleanName(name, ext)
-	stored := strconv.FormatInt(appID, 10) + "-" + randomHex(12) + ext
+	name = platform.CleanFileName(name, ext, "附件")
+	stored := strconv.FormatInt(appID, 10) + "-" + platform.RandomHex(12) + ext
 	dir := filepath.Join(s.dataDir, "relief")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("relief: attachment dir: %w", err)
@@ -140,32 +137,4 @@ func (s *Store) OpenAttachment(ctx context.Context, id int64) (*Attachment, []by
 		}
 	}
 	return &att, data, nil
-}
-
-// cleanName keeps a file name short and printable, with the sniffed extension.
-func cleanName(name, ext string) string {
-	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
-	name = strings.TrimSuffix(name, filepath.Ext(name))
-	name = strings.Map(func(r rune) rune {
-		if r < 32 || strings.ContainsRune(`/\:*?"<>|`, r) {
-			return -1
-		}
-		return r
-	}, name)
-	for utf8.RuneCountInString(name) > 60 {
-		r := []rune(name)
-		name = string(r[:60])
-	}
-	if name == "" || name == "." {
-		name = "附件"
-	}
-	return name + ext
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return hex.EncodeToString(b)
 }

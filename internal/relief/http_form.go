@@ -83,7 +83,7 @@ func (h *Handlers) fillChoices(c *web.Ctx, v *formView, workerID int64) error {
 		v.Form, v.Chosen, v.ChosenCauses = map[string]string{}, map[int64]bool{}, map[string]bool{}
 	}
 	if v.IdemKey == "" {
-		v.IdemKey = randomHex(12)
+		v.IdemKey = platform.RandomHex(12)
 	}
 	return nil
 }
