@@ -1,7 +1,6 @@
 package care
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 
@@ -32,16 +31,11 @@ func (h *Handlers) photoAdd(c *web.Ctx) error {
 	return c.Redirect(stationURL(id)+"#photos", "photo.added")
 }
 
-// uploadPhoto passes the posted file on; no file is an empty one, which the
-// photo store refuses with its own message.
+// uploadPhoto passes the posted file on (photo.Upload).
 func (h *Handlers) uploadPhoto(c *web.Ctx, id int64) error {
-	file, hdr, err := c.R.FormFile("photo")
-	if err != nil {
-		_, err := h.store.AddStationPhoto(c.R.Context(), id, "", bytes.NewReader(nil))
-		return err
-	}
-	defer file.Close()
-	_, err = h.store.AddStationPhoto(c.R.Context(), id, hdr.Filename, file)
+	name, body := photo.Upload(c.R)
+	defer body.Close()
+	_, err := h.store.AddStationPhoto(c.R.Context(), id, name, body)
 	return err
 }
 

@@ -1,7 +1,6 @@
 package learning
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -27,12 +26,9 @@ func (h *Handlers) eventPhotoAdd(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if file, hdr, ferr := c.R.FormFile("photo"); ferr == nil {
-		defer file.Close()
-		_, err = h.photos.Add(c.R.Context(), o, hdr.Filename, file)
-	} else {
-		_, err = h.photos.Add(c.R.Context(), o, "", bytes.NewReader(nil)) // no file: refused as empty
-	}
+	name, body := photo.Upload(c.R)
+	defer body.Close()
+	_, err = h.photos.Add(c.R.Context(), o, name, body)
 	if err != nil {
 		status, alert, fields, ok := refusal(c, err)
 		if !ok {
