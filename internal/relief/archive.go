@@ -309,20 +309,30 @@ func consecutiveIncomes(ctx context.Context, tx *platform.Tx, id int64) ([]int64
 
 // ExitArchive closes a file by a recorded decision (解困脱困), with the reason.
 func (s *Store) ExitArchive(ctx context.Context, id, version int64, reason string) error {
-	if _, err := staffActor(ctx); err != nil {
-		return err
-	}
-	file, err := s.ArchiveFile(ctx, id)
+	file, reason, err := s.fileForDecision(ctx, id, reason)
 	if err != nil {
 		return err
-	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" || utf8.RuneCountInString(reason) > MaxObjection {
-		return platform.Invalid().Field("reason", "relief.err.exit_reason")
 	}
 	return s.db.InTx(ctx, func(tx *platform.Tx) error {
 		return s.exit(ctx, tx, file, version, "decision", reason, s.now())
 	})
+}
+
+// fileForDecision is the file a staff decision (exit, reopen) acts on, in the
+// actor's scope, and the decision's reason, which must be given.
+func (s *Store) fileForDecision(ctx context.Context, id int64, reason string) (*Archive, string, error) {
+	if _, err := staffActor(ctx); err != nil {
+		return nil, "", err
+	}
+	file, err := s.ArchiveFile(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > MaxObjection {
+		return nil, "", platform.Invalid().Field("reason", "relief.err.exit_reason")
+	}
+	return file, reason, nil
 }
 
 func (s *Store) exit(ctx context.Context, tx *platform.Tx, file *Archive, version int64, how, reason string, now time.Time) error {
@@ -343,16 +353,9 @@ func (s *Store) exit(ctx context.Context, tx *platform.Tx, file *Archive, versio
 
 // ReopenArchive re-opens an exited file (返困) with the reason, keeping its history.
 func (s *Store) ReopenArchive(ctx context.Context, id, version int64, reason string) error {
-	if _, err := staffActor(ctx); err != nil {
-		return err
-	}
-	file, err := s.ArchiveFile(ctx, id)
+	file, reason, err := s.fileForDecision(ctx, id, reason)
 	if err != nil {
 		return err
-	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" || utf8.RuneCountInString(reason) > MaxObjection {
-		return platform.Invalid().Field("reason", "relief.err.exit_reason")
 	}
 	return s.db.InTx(ctx, func(tx *platform.Tx) error {
 		now := s.now()

@@ -46,19 +46,7 @@ func (in *ApplicationInput) validate(p *Programme) error {
 			v.Field("causes", "relief.err.cause_not_covered")
 		}
 	}
-	m := in.Means
-	for name, val := range map[string]int64{"income": m.Income, "unavoidable": m.Unavoidable, "medical_costs": m.MedicalCosts,
-		"losses": m.Losses, "tuition": m.Tuition, "insurance_paid": m.InsurancePaid} {
-		if val < 0 {
-			v.Field(name, "relief.err.amount_nonnegative")
-		}
-	}
-	switch {
-	case in.Requested <= 0:
-		v.Field("requested", "relief.err.amount_positive")
-	case in.Requested > p.CapApplication:
-		v.Field("requested", "relief.err.over_cap")
-	}
+	checkAmounts(v, in.Means, in.Requested, p.CapApplication)
 	if in.Statement == "" {
 		v.Field("statement", "relief.err.statement")
 	} else if utf8.RuneCountInString(in.Statement) > MaxStatement {
@@ -272,4 +260,21 @@ func splitIDs(s string) []int64 {
 		}
 	}
 	return out
+}
+
+// checkAmounts puts on v what is wrong with an application's amounts: none may
+// be negative, and the amount asked must be positive and within the cap.
+func checkAmounts(v *platform.Error, m Means, requested, capFen int64) {
+	for name, val := range map[string]int64{"income": m.Income, "unavoidable": m.Unavoidable, "medical_costs": m.MedicalCosts,
+		"losses": m.Losses, "tuition": m.Tuition, "insurance_paid": m.InsurancePaid} {
+		if val < 0 {
+			v.Field(name, "relief.err.amount_nonnegative")
+		}
+	}
+	switch {
+	case requested <= 0:
+		v.Field("requested", "relief.err.amount_positive")
+	case requested > capFen:
+		v.Field("requested", "relief.err.over_cap")
+	}
 }

@@ -120,19 +120,7 @@ func (s *Store) checkAmendment(ctx context.Context, app *Application, a *Amendme
 	a.Statement = strings.TrimSpace(a.Statement)
 	a.Means.Size = app.Means.Size
 	v := platform.Invalid()
-	m := a.Means
-	for name, val := range map[string]int64{"income": m.Income, "unavoidable": m.Unavoidable, "medical_costs": m.MedicalCosts,
-		"losses": m.Losses, "tuition": m.Tuition, "insurance_paid": m.InsurancePaid} {
-		if val < 0 {
-			v.Field(name, "relief.err.amount_nonnegative")
-		}
-	}
-	switch {
-	case a.Requested <= 0:
-		v.Field("requested", "relief.err.amount_positive")
-	case a.Requested > p.CapApplication:
-		v.Field("requested", "relief.err.over_cap")
-	}
+	checkAmounts(v, a.Means, a.Requested, p.CapApplication)
 	if a.Statement == "" {
 		v.Field("statement", "relief.err.statement")
 	} else if utf8.RuneCountInString(a.Statement) > 4*MaxStatement { // earlier replies are part of it
