@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -110,11 +111,14 @@ func (p *pageSet) addLayouts(fsys fs.FS) {
 	p.addPages("shell", fsys, "templates/shell")
 }
 
-// addPages parses each .html file under dir with every layout; a template error
-// panics at start-up, never at request time.
+// addPages parses each .html file under dir with every layout and the
+// package's partials (files under dir named "*.partial.html": {{define}}
+// blocks its pages share); a template error panics at start-up,
+// never at request time.
 func (p *pageSet) addPages(prefix string, fsys fs.FS, dir string) {
+	partials := p.partials(fsys, dir)
 	err := fs.WalkDir(fsys, dir, func(file string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(file, ".html") {
+		if err != nil || d.IsDir() || !strings.HasSuffix(file, ".html") || strings.HasSuffix(file, partialSuffix) {
 			return err
 		}
 		b, err := fs.ReadFile(fsys, file)
@@ -126,7 +130,7 @@ func (p *pageSet) addPages(prefix string, fsys fs.FS, dir string) {
 		for i, loc := range Locales {
 			l := p.catalog.Localizer(loc)
 			t := template.New(file).Funcs(funcs)
-			for _, lf := range p.layouts {
+			for _, lf := range append(slices.Clone(p.layouts), partials...) {
 				template.Must(t.New(lf.name).Parse(inlineMessages(lf.text, l)))
 			}
 			set[i] = template.Must(t.Parse(inlineMessages(string(b), l)))
@@ -139,6 +143,28 @@ func (p *pageSet) addPages(prefix string, fsys fs.FS, dir string) {
 	if err != nil {
 		panic(fmt.Sprintf("web: pages %s: %v", dir, err))
 	}
+}
+
+// partialSuffix marks a package's shared blocks (go:embed leaves out "_" files).
+const partialSuffix = ".partial.html"
+
+// partials reads a package's shared blocks: the files under dir named "*.partial.html".
+func (p *pageSet) partials(fsys fs.FS, dir string) []layoutFile {
+	var out []layoutFile
+	err := fs.WalkDir(fsys, dir, func(file string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(file, partialSuffix) {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, file)
+		if err == nil {
+			out = append(out, layoutFile{file, string(b)})
+		}
+		return err
+	})
+	if err != nil {
+		panic(fmt.Sprintf("web: partials %s: %v", dir, err))
+	}
+	return out
 }
 
 // PageNames lists every registered page, for the render-every-template test.
