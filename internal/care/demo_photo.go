@@ -41,7 +41,7 @@ func SeedDemoPhotos(ctx context.Context, db *platform.DB, photos *photo.Store, c
 	for i, st := range sts {
 		ids[i] = st.ID
 	}
-	have, err := photos.Count(ctx, StationPhotoKind, ids)
+	have, err := photos.IDs(ctx, StationPhotoKind, ids)
 	if err != nil || len(have) > 0 {
 		return err
 	}

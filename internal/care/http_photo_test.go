@@ -160,13 +160,13 @@ func TestSeedDemoPhotos(t *testing.T) {
 				ids = append(ids, id)
 			}
 			rows.Close()
-			n, err := env.App.Photos.Count(sys, care.StationPhotoKind, ids)
+			n, err := env.App.Photos.IDs(sys, care.StationPhotoKind, ids)
 			if err != nil {
 				t.Fatal(err)
 			}
 			total := 0
 			for _, k := range n {
-				total += k
+				total += len(k)
 			}
 			return total
 		}

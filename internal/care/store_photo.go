@@ -105,25 +105,8 @@ func (s *Store) WorkerStation(ctx context.Context, id int64) (*Station, error) {
 // photoIDs lists, for each of the stations that has photos, their ids in
 // upload order (the first is the cover the portal's cards show).
 func (s *Store) photoIDs(ctx context.Context, ids []int64) (map[int64][]int64, error) {
-	out := map[int64][]int64{}
-	if s.photos == nil || len(ids) == 0 {
-		return out, nil
+	if s.photos == nil {
+		return map[int64][]int64{}, nil
 	}
-	counts, err := s.photos.Count(ctx, StationPhotoKind, ids)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		if counts[id] == 0 {
-			continue
-		}
-		ps, err := s.photos.List(ctx, StationPhotoKind, id)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range ps {
-			out[id] = append(out[id], p.ID)
-		}
-	}
-	return out, nil
+	return s.photos.IDs(ctx, StationPhotoKind, ids)
 }

@@ -104,9 +104,10 @@ func (s *Store) List(ctx context.Context, kind string, ownerID int64) ([]Photo, 
 	return out, rows.Err()
 }
 
-// Count returns how many photos each of the records has (records without any are absent).
-func (s *Store) Count(ctx context.Context, kind string, ownerIDs []int64) (map[int64]int, error) {
-	out := make(map[int64]int, len(ownerIDs))
+// IDs lists, in one query, the photo ids of each of the records, in upload
+// order (records without any are absent): enough for a list page's covers.
+func (s *Store) IDs(ctx context.Context, kind string, ownerIDs []int64) (map[int64][]int64, error) {
+	out := make(map[int64][]int64, len(ownerIDs))
 	if len(ownerIDs) == 0 {
 		return out, nil
 	}
@@ -114,19 +115,18 @@ func (s *Store) Count(ctx context.Context, kind string, ownerIDs []int64) (map[i
 	for _, id := range ownerIDs {
 		args = append(args, id)
 	}
-	rows, err := s.db.Query(ctx, `SELECT owner_id, COUNT(*) FROM photos WHERE owner_kind = ? AND owner_id IN (`+
-		strings.TrimSuffix(strings.Repeat("?,", len(ownerIDs)), ",")+`) GROUP BY owner_id`, args...)
+	rows, err := s.db.Query(ctx, `SELECT owner_id, id FROM photos WHERE owner_kind = ? AND owner_id IN (`+
+		strings.TrimSuffix(strings.Repeat("?,", len(ownerIDs)), ",")+`) ORDER BY owner_id, id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("photo: count: %w", err)
+		return nil, fmt.Errorf("photo: ids: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
+		var owner, id int64
+		if err := rows.Scan(&owner, &id); err != nil {
 			return nil, err
 		}
-		out[id] = n
+		out[owner] = append(out[owner], id)
 	}
 	return out, rows.Err()
 }

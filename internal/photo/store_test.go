@@ -56,8 +56,9 @@ func TestStore_AddListServeRemove(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].ID != p.ID {
 			t.Fatalf("list = %+v, %v (another kind's photo of the same id must not show)", list, err)
 		}
-		counts, err := s.Count(ctx, "care.station", []int64{7, 8})
-		if err != nil || counts[7] != 1 || counts[8] != 0 {
+		ids, err := s.IDs(ctx, "care.station", []int64{7, 8})
+		counts := map[int64]int{7: len(ids[7]), 8: len(ids[8])}
+		if err != nil || counts[7] != 1 || counts[8] != 0 || ids[7][0] != p.ID {
 			t.Fatalf("counts = %v, %v", counts, err)
 		}
 		got, err := s.Get(ctx, p.ID)
