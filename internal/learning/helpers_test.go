@@ -88,7 +88,11 @@ func (f *fixture) staff(org int64) context.Context {
 
 // as acts as a worker on the portal.
 func (f *fixture) as(worker int64) context.Context {
-	return platform.WithActor(context.Background(), &platform.Actor{Kind: "worker", WorkerID: worker, Name: "职工"})
+	a := &platform.Actor{Kind: "worker", WorkerID: worker, Name: "职工"}
+	// as a session or worker token loads them: with their union
+	f.db.QueryRow(context.Background(), `SELECT w.org_id, o.path FROM workers w JOIN orgs o ON o.id = w.org_id WHERE w.id = ?`,
+		worker).Scan(&a.OrgID, &a.OrgPath)
+	return platform.WithActor(context.Background(), a)
 }
 
 // questions adds n single-choice questions whose right answer is A, at org.

@@ -53,10 +53,7 @@ func (s *Store) WorkerPath(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	wk, err := loadWorker(ctx, s.db, w.WorkerID)
-	if err != nil {
-		return "", err
-	}
+	wk := workerOf(w)
 	return wk.path, nil
 }
 

@@ -79,6 +79,16 @@ type workerRef struct {
 	path              string
 }
 
+// workerOf is the signed-in worker and their union as the session or token
+// loaded them for this request (platform.Actor), read again nowhere.
+func workerOf(a *platform.Actor) *workerRef {
+	w := &workerRef{id: a.WorkerID, orgID: a.OrgID, path: a.OrgPath}
+	if ids := pathIDs(a.OrgPath); len(ids) > 0 {
+		w.cityID = ids[0].(int64)
+	}
+	return w
+}
+
 func loadWorker(ctx context.Context, q queryer, id int64) (*workerRef, error) {
 	w := &workerRef{}
 	err := q.QueryRow(ctx, `SELECT w.id, w.city_id, w.org_id, o.path FROM workers w JOIN orgs o ON o.id = w.org_id WHERE w.id = ?`, id).

@@ -53,10 +53,7 @@ func (s *Store) CheckIn(ctx context.Context, token string) (*Event, error) {
 		if ev, _, err = s.event(ctx, tx, id); err != nil {
 			return err
 		}
-		wk, err := loadWorker(ctx, tx, w.WorkerID)
-		if err != nil {
-			return err
-		}
+		wk := workerOf(w)
 		if ev.Signup {
 			var n int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM learning_signups WHERE event_id = ? AND worker_id = ?`, id, wk.id).Scan(&n); err != nil {
@@ -136,10 +133,7 @@ func (s *Store) MyEvents(ctx context.Context, limit int) ([]MyEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	wk, err := loadWorker(ctx, s.db, w.WorkerID)
-	if err != nil {
-		return nil, err
-	}
+	wk := workerOf(w)
 	ids := pathIDs(wk.path)
 	since := s.clock.Now().UTC().AddDate(0, 0, -30)
 	args := append(append([]any{wk.id, wk.id}, ids...), since, limit)
@@ -176,10 +170,7 @@ func (s *Store) SignUp(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		wk, err := loadWorker(ctx, tx, w.WorkerID)
-		if err != nil {
-			return err
-		}
+		wk := workerOf(w)
 		switch {
 		case !strings.HasPrefix(wk.path, ev.AudiencePath):
 			return platform.NotFound

@@ -94,10 +94,7 @@ func (s *Store) OpenContests(ctx context.Context) ([]QuizContest, error) {
 	if err != nil {
 		return nil, err
 	}
-	wk, err := loadWorker(ctx, s.db, w.WorkerID)
-	if err != nil {
-		return nil, err
-	}
+	wk := workerOf(w)
 	ids := pathIDs(wk.path)
 	now := s.clock.Now().UTC()
 	list, _, err := s.contests(ctx, `c.org_id IN (`+placeholders(len(ids))+`) AND c.starts_at <= ? AND c.ends_at > ?`,

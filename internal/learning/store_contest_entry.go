@@ -22,10 +22,7 @@ func (s *Store) contestFor(ctx context.Context, q queryer, id int64) (*QuizConte
 	if err != nil {
 		return nil, nil, err
 	}
-	wk, err := loadWorker(ctx, q, w.WorkerID)
-	if err != nil {
-		return nil, nil, err
-	}
+	wk := workerOf(w)
 	if !strings.HasPrefix(wk.path, path) {
 		return nil, nil, platform.NotFound
 	}

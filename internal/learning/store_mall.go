@@ -121,10 +121,7 @@ func (s *Store) ShopRewards(ctx context.Context) ([]Reward, error) {
 	if err != nil {
 		return nil, err
 	}
-	wk, err := loadWorker(ctx, s.db, w.WorkerID)
-	if err != nil {
-		return nil, err
-	}
+	wk := workerOf(w)
 	ids := pathIDs(wk.path)
 	now := s.clock.Now().UTC()
 	rows, err := s.db.Query(ctx, `SELECT `+rewardCols+`, COALESCE((SELECT t.taken FROM learning_reward_takes t
@@ -167,10 +164,7 @@ func (s *Store) Redeem(ctx context.Context, rewardID int64) (*Order, error) {
 		if err != nil {
 			return err
 		}
-		wk, err := loadWorker(ctx, tx, w.WorkerID)
-		if err != nil {
-			return err
-		}
+		wk := workerOf(w)
 		if !strings.HasPrefix(wk.path, path) {
 			return platform.NotFound
 		}

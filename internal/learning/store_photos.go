@@ -32,10 +32,7 @@ func (s *Store) MyEvent(ctx context.Context, id int64) (*MyEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	wk, err := loadWorker(ctx, s.db, w.WorkerID)
-	if err != nil {
-		return nil, err
-	}
+	wk := workerOf(w)
 	var signed, checked int
 	e, err := scanEvent(s.db.QueryRow(ctx, `SELECT `+eventCols+`,
 		(SELECT COUNT(*) FROM learning_signups g WHERE g.event_id = e.id AND g.worker_id = ?),

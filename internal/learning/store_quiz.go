@@ -149,10 +149,7 @@ func (s *Store) Start(ctx context.Context) (*Attempt, error) {
 		if err == nil || !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		wk, err := loadWorker(ctx, tx, w.WorkerID)
-		if err != nil {
-			return err
-		}
+		wk := workerOf(w)
 		ids, err := s.drawFor(ctx, tx, wk, date)
 		if err != nil {
 			return err
