@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -36,6 +37,11 @@ type DB struct {
 	DSN     string
 	stmts   stmtCache
 	wstmts  stmtCache
+
+	queue            chan *txRequest // SQLite: write transactions for the committer
+	closing, stopped chan struct{}
+	closeOnce        sync.Once
+	counts           writeCounters
 }
 
 // Open opens dsn: a postgres:// URL, or a SQLite file path (optionally "sqlite:" prefixed).
@@ -91,11 +97,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("platform: open sqlite %s: %w", path, err)
 	}
-	return &DB{Dialect: SQLite, w: w, r: r, DSN: dsn}, nil
+	db := &DB{Dialect: SQLite, w: w, r: r, DSN: dsn}
+	db.startCommitter()
+	return db, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stopCommitter()
 	db.stmts.close()
 	db.wstmts.close()
 	err := db.w.Close()
@@ -141,11 +150,22 @@ type Tx struct {
 	stmts   map[string]*sql.Stmt // ExecRepeated's, closed with the transaction
 	db      *DB
 	missed  []string
+	// detached: the statements ignore the caller's cancellation (a grouped
+	// transaction, where an interrupted statement would undo the others' work).
+	detached bool
+}
+
+func (t *Tx) ctx(ctx context.Context) context.Context {
+	if t.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // ExecRepeated runs a statement the transaction runs many times (a bulk
 // insert's chunks): on SQLite it is parsed once per transaction, not per call.
 func (t *Tx) ExecRepeated(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.ctx(ctx)
 	if t.Dialect != SQLite {
 		return t.Exec(ctx, q, args...)
 	}
@@ -164,6 +184,7 @@ func (t *Tx) ExecRepeated(ctx context.Context, q string, args ...any) (sql.Resul
 }
 
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.ctx(ctx)
 	if st := t.cached(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -171,6 +192,7 @@ func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error
 }
 
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = t.ctx(ctx)
 	if st := t.cached(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -178,6 +200,7 @@ func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 }
 
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = t.ctx(ctx)
 	if st := t.cached(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -198,24 +221,17 @@ func (t *Tx) cached(ctx context.Context, q string) *sql.Stmt {
 	return t.tx.StmtContext(ctx, st)
 }
 
-// InTx runs fn in one write transaction, committing if fn returns nil.
+// InTx runs fn in one write transaction, committing if fn returns nil. On
+// SQLite, transactions that arrive together share one commit (groupcommit.go).
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("platform: begin: %w", err)
+	if db.queue != nil {
+		return db.queueTx(ctx, fn)
 	}
-	t := &Tx{tx: sqlTx, Dialect: db.Dialect, db: db}
-	if err := fn(t); err != nil {
-		_ = sqlTx.Rollback()
-		return err
+	res := db.runTx(ctx, fn)
+	if res.panicked != nil {
+		panic(res.panicked)
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("platform: commit: %w", err)
-	}
-	for _, q := range t.missed { // the writer is free again: prepare them for next time
-		db.wstmts.get(ctx, db.w, q)
-	}
-	return nil
+	return res.err
 }
 
 // Rebind turns ? placeholders into the engine's form.

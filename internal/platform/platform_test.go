@@ -3,9 +3,12 @@ package platform_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -197,4 +200,61 @@ func TestConfig_DefaultBaseURLFollowsAddr(t *testing.T) {
 	if c.BaseURL != "https://zhijia.example.org" {
 		t.Errorf("an explicit base URL changed to %s", c.BaseURL)
 	}
+}
+
+// Concurrent write transactions on either engine: each commits or fails on its
+// own (on SQLite several may share a commit), and a panic in one rolls it back
+// and reaches its caller while the database goes on.
+func TestInTx_ConcurrentTransactionsCommitOrFailAlone(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		ctx := context.Background()
+		ins := `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, 1, 1)`
+		refused := errors.New("refused")
+		errs := make([]error, 60)
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = db.InTx(ctx, func(tx *platform.Tx) error {
+					if _, err := tx.Exec(ctx, ins, fmt.Sprint("b", i)); err != nil {
+						return err
+					}
+					if i%5 == 0 {
+						return refused
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if (i%5 == 0) != errors.Is(err, refused) || (i%5 != 0 && err != nil) {
+				t.Fatalf("transaction %d: %v", i, err)
+			}
+		}
+		var n int
+		db.QueryRow(ctx, `SELECT COUNT(*) FROM rate_limits WHERE bucket LIKE 'b%'`).Scan(&n)
+		if n != 48 {
+			t.Fatalf("%d rows committed, want 48 (60 less the 12 refused)", n)
+		}
+		func() {
+			defer func() {
+				if p := recover(); p != "boom" {
+					t.Fatalf("recovered %v, want the transaction's panic", p)
+				}
+			}()
+			db.InTx(ctx, func(tx *platform.Tx) error {
+				tx.Exec(ctx, ins, "panicked")
+				panic("boom")
+			})
+		}()
+		if err := db.InTx(ctx, func(tx *platform.Tx) error { _, err := tx.Exec(ctx, ins, "after"); return err }); err != nil {
+			t.Fatalf("a write after the panic: %v", err)
+		}
+		db.QueryRow(ctx, `SELECT COUNT(*) FROM rate_limits WHERE bucket = 'panicked'`).Scan(&n)
+		if n != 0 {
+			t.Fatal("the panicking transaction's write was kept")
+		}
+	})
 }

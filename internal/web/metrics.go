@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"zhijia/internal/platform"
 )
 
 // Latency buckets in seconds, Prometheus style.
@@ -44,6 +46,12 @@ func (m *metrics) observe(pattern string, status int, d time.Duration) {
 	}
 	st.sumUS.Add(uint64(d.Microseconds()))
 	st.total.Add(1)
+}
+
+// writeDB prints the database's write counters.
+func writeDB(w io.Writer, st platform.WriteStats) {
+	fmt.Fprintf(w, "# HELP zhijia_db_write_transactions_total Committed write transactions (SQLite).\n# TYPE zhijia_db_write_transactions_total counter\nzhijia_db_write_transactions_total %d\n", st.Transactions)
+	fmt.Fprintf(w, "# HELP zhijia_db_commits_total Commits that carried them: several transactions arriving together share one (SQLite).\n# TYPE zhijia_db_commits_total counter\nzhijia_db_commits_total %d\n", st.Commits)
 }
 
 // write prints the Prometheus text exposition format.

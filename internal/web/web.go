@@ -97,7 +97,13 @@ func (s *Server) mountShell() {
 		return err
 	})
 	s.Public("GET /readyz", s.readyz)
-	s.Public("GET /metrics", func(c *Ctx) error { s.metrics.write(c.W); return nil })
+	s.Public("GET /metrics", func(c *Ctx) error {
+		s.metrics.write(c.W)
+		if s.DB != nil {
+			writeDB(c.W, s.DB.WriteStats())
+		}
+		return nil
+	})
 	s.Public("GET /api/v1/openapi.json", func(c *Ctx) error { return c.JSON(http.StatusOK, s.openapi.document(s.routes)) })
 	s.Public("POST /lang", s.setLang)
 }
