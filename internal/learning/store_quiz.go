@@ -245,24 +245,24 @@ func (s *Store) SubmitKeyed(ctx context.Context, attemptID int64, answers map[in
 	if err != nil {
 		return nil, false, err
 	}
-	// The quiz and its answers are read before the write transaction (they never
-	// change once drawn; the status is guarded by grade's update), on the
-	// reader's prepared statements: the one writer is held for the writes only.
-	if a, err = loadForGrading(ctx, s.db, attemptID, w.WorkerID); err != nil {
-		return nil, false, err
-	}
-	err = ErrAlreadySubmitted
-	if a.Status == AttemptOpen {
-		err = s.db.InTx(ctx, func(tx *platform.Tx) error {
-			now := s.clock.Now().UTC()
-			if !a.Open(now) {
-				a.Status = AttemptExpired
-				_, err := tx.Exec(ctx, `UPDATE learning_attempts SET status = 'expired', submit_key = ? WHERE id = ? AND status = 'open'`, key, a.ID)
-				return err
-			}
-			return s.grade(ctx, tx, a, answers, key, now)
-		})
-	}
+	// The quiz is read on the writer: its page cache stays warm, where a
+	// reader's is emptied by every commit, and concurrent submissions share
+	// commits (platform's group commit).
+	err = s.db.InTx(ctx, func(tx *platform.Tx) error {
+		if a, err = loadForGrading(ctx, tx, attemptID, w.WorkerID); err != nil {
+			return err
+		}
+		if a.Status != AttemptOpen {
+			return ErrAlreadySubmitted
+		}
+		now := s.clock.Now().UTC()
+		if !a.Open(now) {
+			a.Status = AttemptExpired
+			_, err := tx.Exec(ctx, `UPDATE learning_attempts SET status = 'expired', submit_key = ? WHERE id = ? AND status = 'open'`, key, a.ID)
+			return err
+		}
+		return s.grade(ctx, tx, a, answers, key, now)
+	})
 	if errors.Is(err, ErrAlreadySubmitted) && key != "" {
 		var stored string
 		if e := s.db.QueryRow(ctx, `SELECT submit_key FROM learning_attempts WHERE id = ? AND worker_id = ?`, attemptID, w.WorkerID).
