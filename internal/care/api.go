@@ -207,9 +207,9 @@ func (h *Handlers) apiCoverage(c *web.Ctx) error {
 }
 
 var (
-	integer = map[string]any{"type": "integer"}
-	str     = map[string]any{"type": "string"}
-	boolean = map[string]any{"type": "boolean"}
+	integer = web.SchemaInteger
+	str     = web.SchemaString
+	boolean = web.SchemaBoolean
 	pair    = map[string]any{"type": "array", "items": map[string]any{"type": "number"}, "minItems": 2, "maxItems": 2}
 
 	stationSchema = map[string]any{"type": "object", "properties": map[string]any{
