@@ -42,6 +42,16 @@ type txRequest struct {
 	ctx  context.Context
 	fn   func(*Tx) error
 	done chan txResult
+
+	answered bool // touched by the committer goroutine only
+}
+
+// answer hands req its result, once.
+func (req *txRequest) answer(res txResult) {
+	if !req.answered {
+		req.answered = true
+		req.done <- res
+	}
 }
 
 type txResult struct {
@@ -84,13 +94,27 @@ func (db *DB) queueTx(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) commitLoop() {
-	defer close(db.stopped)
 	batch := make([]*txRequest, 0, maxBatch)
+	stopped := false
+	defer func() {
+		if stopped {
+			close(db.stopped)
+			return
+		}
+		// A function ended this goroutine (runtime.Goexit: t.FailNow called
+		// inside InTx): its batch was rolled back by runTx's or runBatch's
+		// deferred rollback; its callers are told, and a new committer goes on.
+		for _, req := range batch {
+			req.answer(txResult{err: errGoexit})
+		}
+		go db.commitLoop()
+	}()
 	for {
 		select {
 		case req := <-db.queue:
 			batch = append(batch[:0], req)
 		case <-db.closing:
+			stopped = true
 			return
 		}
 	gather:
@@ -103,13 +127,14 @@ func (db *DB) commitLoop() {
 			}
 		}
 		if len(batch) == 1 {
-			req := batch[0]
-			req.done <- db.runAlone(req)
+			batch[0].answer(db.runAlone(batch[0]))
 			continue
 		}
 		db.runBatch(batch)
 	}
 }
+
+var errGoexit = errors.New("platform: a transaction's function ended its goroutine (t.FailNow inside InTx?); rolled back")
 
 // runAlone is the plain transaction: the caller's context governs it whole.
 func (db *DB) runAlone(req *txRequest) txResult {
@@ -126,6 +151,7 @@ func (db *DB) runTx(ctx context.Context, fn func(*Tx) error) txResult {
 	if err != nil {
 		return txResult{err: fmt.Errorf("platform: begin: %w", err)}
 	}
+	defer sqlTx.Rollback() // after Commit a no-op; on runtime.Goexit the undo
 	t := &Tx{tx: sqlTx, Dialect: db.Dialect, db: db}
 	if res := call(fn, t); res.err != nil || res.panicked != nil {
 		_ = sqlTx.Rollback()
@@ -150,24 +176,25 @@ func (db *DB) runBatch(batch []*txRequest) {
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		for _, req := range batch {
-			req.done <- txResult{err: fmt.Errorf("platform: begin: %w", err)}
+			req.answer(txResult{err: fmt.Errorf("platform: begin: %w", err)})
 		}
 		return
 	}
+	defer sqlTx.Rollback() // after Commit a no-op; on runtime.Goexit the undo
 	var ok []*txRequest
 	var missed []string
 	for i, req := range batch {
 		if err := req.ctx.Err(); err != nil {
-			req.done <- txResult{err: err}
+			req.answer(txResult{err: err})
 			continue
 		}
 		t := &Tx{tx: sqlTx, Dialect: db.Dialect, db: db, detached: true}
 		res := db.inSavepoint(ctx, t, req.fn)
 		if res.lost != nil { // SQLite rolled the whole transaction back
 			_ = sqlTx.Rollback()
-			req.done <- res.txResult
+			req.answer(res.txResult)
 			for _, r := range ok {
-				r.done <- txResult{err: fmt.Errorf("platform: batch rolled back: %w", res.lost)}
+				r.answer(txResult{err: fmt.Errorf("platform: batch rolled back: %w", res.lost)})
 			}
 			if rest := batch[i+1:]; len(rest) > 0 {
 				db.runBatch(rest)
@@ -175,7 +202,7 @@ func (db *DB) runBatch(batch []*txRequest) {
 			return
 		}
 		if res.err != nil || res.panicked != nil {
-			req.done <- res.txResult
+			req.answer(res.txResult)
 			continue
 		}
 		ok = append(ok, req)
@@ -184,14 +211,14 @@ func (db *DB) runBatch(batch []*txRequest) {
 	if err := sqlTx.Commit(); err != nil {
 		err = fmt.Errorf("platform: commit: %w", err)
 		for _, r := range ok {
-			r.done <- txResult{err: err}
+			r.answer(txResult{err: err})
 		}
 		return
 	}
 	db.counts.txs.Add(uint64(len(ok)))
 	db.counts.commits.Add(1)
 	for _, r := range ok {
-		r.done <- txResult{}
+		r.answer(txResult{})
 	}
 	db.prepareMissed(ctx, missed)
 }

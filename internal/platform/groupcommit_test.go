@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -113,5 +114,23 @@ func TestGroupCommit_ATransactionEndedUnderneathFailsThoseBeforeAndRetriesThoseA
 	}
 	if got := probeRows(t, db); !slices.Equal(got, []int{3, 4}) {
 		t.Fatalf("rows: %v, want [3 4]", got)
+	}
+}
+
+// t.FailNow inside a transaction's function ends the committer's goroutine
+// (runtime.Goexit cannot be stopped): its caller gets an error instead of
+// waiting for ever, the write is undone, and the next transaction commits.
+func TestGroupCommit_GoexitInAFunctionDoesNotStopWrites(t *testing.T) {
+	db := openProbe(t)
+	ctx := context.Background()
+	err := db.InTx(ctx, insertProbe(1, func(*Tx) error { runtime.Goexit(); return nil }))
+	if !errors.Is(err, errGoexit) {
+		t.Fatalf("got %v, want errGoexit", err)
+	}
+	if err := db.InTx(ctx, insertProbe(2, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if got := probeRows(t, db); !slices.Equal(got, []int{2}) {
+		t.Fatalf("rows: %v, want [2]", got)
 	}
 }
