@@ -233,7 +233,13 @@ func wantPath(t *testing.T, ctx context.Context, path string) {
 // textOf is the visible text of the first element matching sel.
 func textOf(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+	// The page's own innerText, read once the node shows: chromedp.Text reads
+	// its mirror of the DOM, which can lag the page and come back empty.
+	err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(sel)))
+	var s string
+	if err == nil {
+		s, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(`+strconv.Quote(sel)+`).innerText`))
+	}
 	if err != nil {
 		t.Fatalf("text of %s: %v", sel, err)
 	}
@@ -246,7 +252,8 @@ func wantText(t *testing.T, ctx context.Context, sel string, want ...string) {
 	got := textOf(t, ctx, sel)
 	for _, w := range want {
 		if !strings.Contains(got, w) {
-			t.Fatalf("%s should show %q; it shows:\n%s", sel, w, got)
+			where, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.documentElement.outerHTML.slice(0, 3000)`))
+			t.Fatalf("%s should show %q; it shows:\n%s\n(page %s)", sel, w, got, where)
 		}
 	}
 }
