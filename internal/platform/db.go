@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -38,10 +37,8 @@ type DB struct {
 	stmts   stmtCache
 	wstmts  stmtCache
 
-	queue            chan *txRequest // SQLite: write transactions for the committer
-	closing, stopped chan struct{}
-	closeOnce        sync.Once
-	counts           writeCounters
+	wq     *writeQueue // SQLite: write transactions waiting for the writer
+	counts writeCounters
 }
 
 // Open opens dsn: a postgres:// URL, or a SQLite file path (optionally "sqlite:" prefixed).
@@ -98,13 +95,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("platform: open sqlite %s: %w", path, err)
 	}
 	db := &DB{Dialect: SQLite, w: w, r: r, DSN: dsn}
-	db.startCommitter()
+	db.wq = newWriteQueue()
 	return db, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	db.stopCommitter()
+	db.closeWrites()
 	db.stmts.close()
 	db.wstmts.close()
 	err := db.w.Close()
@@ -224,7 +221,7 @@ func (t *Tx) cached(ctx context.Context, q string) *sql.Stmt {
 // InTx runs fn in one write transaction, committing if fn returns nil. On
 // SQLite, transactions that arrive together share one commit (groupcommit.go).
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	if db.queue != nil {
+	if db.wq != nil {
 		return db.queueTx(ctx, fn)
 	}
 	res := db.runTx(ctx, fn)

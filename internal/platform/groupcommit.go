@@ -4,19 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"sync/atomic"
 )
 
 // Group commit (SQLite only). SQLite has one writer: write transactions run one
 // after another whatever we do. Each commit writes every page it touched to the
 // WAL and takes and drops the write lock; when many small transactions arrive
-// at once (a morning's daily quizzes, say) those fixed costs dominate. So InTx
-// hands its function to one committer goroutine, which runs all the functions
-// waiting at that moment in one transaction, each inside its own savepoint, and
-// commits once. A function that fails is rolled back to its savepoint and only
-// its caller sees the error; the others commit. Every caller returns only after
-// the commit that holds its writes, so "InTx returned nil" still means
-// "durable". A lone transaction runs exactly as a plain one would.
+// at once (a morning's daily quizzes, say) those fixed costs dominate. So the
+// transactions waiting for the writer form a queue, and the caller at its head
+// (the leader) runs all of them on its own goroutine in one transaction, each
+// inside its own savepoint, and commits once; then it hands the lead to the
+// next caller waiting. A function that fails is rolled back to its savepoint
+// and only its caller sees the error; the others commit. Every caller returns
+// only after the commit that holds its writes, so "InTx returned nil" still
+// means committed. A lone transaction runs as a plain one would, on its
+// caller's goroutine, with no hand-over.
 
 // maxBatch bounds how many transactions share one commit, so no caller waits
 // behind an unbounded queue.
@@ -24,6 +28,8 @@ const maxBatch = 64
 
 // ErrClosed is returned by InTx once the database is closed.
 var ErrClosed = errors.New("platform: database is closed")
+
+var errGoexit = errors.New("platform: a transaction's function ended its goroutine (t.FailNow inside InTx?); rolled back")
 
 // WriteStats counts write transactions and the commits that carried them: their
 // ratio is how many transactions a commit groups on average.
@@ -38,12 +44,21 @@ func (db *DB) WriteStats() WriteStats {
 	return WriteStats{Transactions: db.counts.txs.Load(), Commits: db.counts.commits.Load()}
 }
 
+// writeQueue holds the transactions waiting for SQLite's one writer.
+type writeQueue struct {
+	mu      sync.Mutex
+	idle    sync.Cond // signalled when no one leads
+	pending []*txRequest
+	leading bool // a caller is running a batch; then the queue's head leads next
+	closed  bool
+}
+
 type txRequest struct {
 	ctx  context.Context
 	fn   func(*Tx) error
-	done chan txResult
+	done chan txResult // its result, or its turn to lead
 
-	answered bool // touched by the committer goroutine only
+	answered bool // written only by the leader that runs it
 }
 
 // answer hands req its result, once.
@@ -56,85 +71,98 @@ func (req *txRequest) answer(res txResult) {
 
 type txResult struct {
 	err      error
-	panicked any // a panic in fn, raised again in the caller's goroutine
+	panicked any  // a panic in fn, raised again in the caller's goroutine
+	lead     bool // not a result: the caller's turn to run the next batch
 }
 
-// startCommitter starts the goroutine that owns SQLite write transactions.
-func (db *DB) startCommitter() {
-	db.queue = make(chan *txRequest)
-	db.closing = make(chan struct{})
-	db.stopped = make(chan struct{})
-	go db.commitLoop()
+func newWriteQueue() *writeQueue {
+	q := &writeQueue{}
+	q.idle.L = &q.mu
+	return q
 }
 
-// stopCommitter lets the committer finish its batch and return.
-func (db *DB) stopCommitter() {
-	if db.queue == nil {
+// closeWrites refuses new transactions and waits for the running batch.
+func (db *DB) closeWrites() {
+	q := db.wq
+	if q == nil {
 		return
 	}
-	db.closeOnce.Do(func() { close(db.closing) })
-	<-db.stopped
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closed = true
+	for q.leading {
+		q.idle.Wait()
+	}
 }
 
-// queueTx runs fn through the committer and waits for its commit.
+// queueTx queues fn and waits for the commit that holds it, leading a batch
+// when it is its turn.
 func (db *DB) queueTx(ctx context.Context, fn func(*Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	req := &txRequest{ctx: ctx, fn: fn, done: make(chan txResult, 1)}
-	select {
-	case db.queue <- req:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-db.closing:
+	q := db.wq
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
 		return ErrClosed
 	}
-	res := <-req.done
-	if res.panicked != nil {
-		panic(res.panicked)
-	}
-	return res.err
-}
-
-func (db *DB) commitLoop() {
-	batch := make([]*txRequest, 0, maxBatch)
-	stopped := false
-	defer func() {
-		if stopped {
-			close(db.stopped)
-			return
-		}
-		// A function ended this goroutine (runtime.Goexit: t.FailNow called
-		// inside InTx): its batch was rolled back by runTx's or runBatch's
-		// deferred rollback; its callers are told, and a new committer goes on.
-		for _, req := range batch {
-			req.answer(txResult{err: errGoexit})
-		}
-		go db.commitLoop()
-	}()
+	q.pending = append(q.pending, req)
+	lead := !q.leading
+	q.leading = true
+	q.mu.Unlock()
 	for {
-		select {
-		case req := <-db.queue:
-			batch = append(batch[:0], req)
-		case <-db.closing:
-			stopped = true
-			return
+		if lead {
+			db.lead()
 		}
-	gather:
-		for len(batch) < maxBatch {
-			select {
-			case req := <-db.queue:
-				batch = append(batch, req)
-			default:
-				break gather
-			}
-		}
-		if len(batch) == 1 {
-			batch[0].answer(db.runAlone(batch[0]))
+		res := <-req.done
+		if res.lead {
+			lead = true
 			continue
 		}
-		db.runBatch(batch)
+		if res.panicked != nil {
+			panic(res.panicked)
+		}
+		return res.err
 	}
 }
 
-var errGoexit = errors.New("platform: a transaction's function ended its goroutine (t.FailNow inside InTx?); rolled back")
+// lead runs the batch at the head of the queue (the leader's own transaction
+// first) and hands the lead to the first caller still waiting.
+func (db *DB) lead() {
+	q := db.wq
+	q.mu.Lock()
+	n := min(len(q.pending), maxBatch)
+	batch := slices.Clone(q.pending[:n])
+	q.pending = slices.Delete(q.pending, 0, n)
+	q.mu.Unlock()
+	finished := false
+	defer func() {
+		if !finished {
+			// A function ended this goroutine (runtime.Goexit: t.FailNow inside
+			// InTx). The deferred rollback in runTx or runBatch undid the batch;
+			// its callers are told, and the lead passes on as usual.
+			for _, req := range batch {
+				req.answer(txResult{err: errGoexit})
+			}
+		}
+		q.mu.Lock()
+		if len(q.pending) > 0 {
+			q.pending[0].done <- txResult{lead: true}
+		} else {
+			q.leading = false
+			q.idle.Broadcast()
+		}
+		q.mu.Unlock()
+	}()
+	if n == 1 {
+		batch[0].answer(db.runAlone(batch[0]))
+	} else {
+		db.runBatch(batch)
+	}
+	finished = true
+}
 
 // runAlone is the plain transaction: the caller's context governs it whole.
 func (db *DB) runAlone(req *txRequest) txResult {
@@ -160,7 +188,7 @@ func (db *DB) runTx(ctx context.Context, fn func(*Tx) error) txResult {
 	if err := sqlTx.Commit(); err != nil {
 		return txResult{err: fmt.Errorf("platform: commit: %w", err)}
 	}
-	if db.queue != nil {
+	if db.wq != nil {
 		db.counts.txs.Add(1)
 		db.counts.commits.Add(1)
 	}

@@ -117,20 +117,50 @@ func TestGroupCommit_ATransactionEndedUnderneathFailsThoseBeforeAndRetriesThoseA
 	}
 }
 
-// t.FailNow inside a transaction's function ends the committer's goroutine
-// (runtime.Goexit cannot be stopped): its caller gets an error instead of
-// waiting for ever, the write is undone, and the next transaction commits.
+// t.FailNow inside a transaction's function ends the goroutine running it
+// (runtime.Goexit cannot be stopped): the write is undone and the writer goes
+// on, rather than every later transaction waiting for a leader that is gone.
 func TestGroupCommit_GoexitInAFunctionDoesNotStopWrites(t *testing.T) {
 	db := openProbe(t)
 	ctx := context.Background()
-	err := db.InTx(ctx, insertProbe(1, func(*Tx) error { runtime.Goexit(); return nil }))
-	if !errors.Is(err, errGoexit) {
-		t.Fatalf("got %v, want errGoexit", err)
-	}
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		db.InTx(ctx, insertProbe(1, func(*Tx) error { runtime.Goexit(); return nil }))
+		t.Error("InTx returned after its function called runtime.Goexit")
+	}()
+	<-ended
 	if err := db.InTx(ctx, insertProbe(2, nil)); err != nil {
 		t.Fatal(err)
 	}
 	if got := probeRows(t, db); !slices.Equal(got, []int{2}) {
 		t.Fatalf("rows: %v, want [2]", got)
+	}
+}
+
+// A follower's function that calls runtime.Goexit ends the leader's goroutine:
+// the follower is told, and the batch's other callers get an error, not a hang.
+func TestGroupCommit_GoexitInABatchAnswersEveryone(t *testing.T) {
+	db := openProbe(t)
+	ctx := context.Background()
+	batch := []*txRequest{
+		request(ctx, insertProbe(1, nil)),
+		request(ctx, insertProbe(2, func(*Tx) error { runtime.Goexit(); return nil })),
+		request(ctx, insertProbe(3, nil)),
+	}
+	db.wq.pending, db.wq.leading = slices.Clone(batch), true
+	ended := make(chan struct{})
+	go func() { defer close(ended); db.lead() }()
+	<-ended
+	for i, r := range batch {
+		if res := <-r.done; !errors.Is(res.err, errGoexit) {
+			t.Fatalf("caller %d got %+v, want errGoexit", i, res)
+		}
+	}
+	if err := db.InTx(ctx, insertProbe(4, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if got := probeRows(t, db); !slices.Equal(got, []int{4}) {
+		t.Fatalf("rows: %v, want [4]", got)
 	}
 }
