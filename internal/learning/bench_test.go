@@ -171,8 +171,8 @@ func submitAll(b *testing.B, env *apptest.Env, client *http.Client, subs []submi
 
 // bareLedgerLoop commits n single transactions of "insert a ledger row, update
 // the balance" straight on the writer connection, with both statements
-// prepared once: the floor any award stands on, without the group commit's
-// hand-over that submissions go through.
+// prepared once: the floor any award stands on, outside the write queue
+// (group commit) that submissions go through.
 func bareLedgerLoop(b *testing.B, env *apptest.Env, n int) float64 {
 	b.Helper()
 	ctx := context.Background()

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// Internal tests of the committer's batches: the batch is built by hand, so
+// Internal tests of the write queue's batches: the batch is built by hand, so
 // what shares a commit is certain, not left to timing.
 
 func openProbe(t *testing.T) *DB {
