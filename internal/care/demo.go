@@ -126,22 +126,7 @@ func demoStation(ctx context.Context, tx *platform.Tx, r *rand.Rand, now time.Ti
 
 // demoVisits adds some check-ins (and a few ratings) over the last two weeks.
 func demoVisits(ctx context.Context, tx *platform.Tx, r *rand.Rand, now time.Time, city int64) error {
-	ids := func(q string, args ...any) ([]int64, error) {
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			out = append(out, id)
-		}
-		return out, rows.Err()
-	}
+	ids := func(q string, args ...any) ([]int64, error) { return platform.ScanIDs(tx.Query(ctx, q, args...)) }
 	stations, err := ids(`SELECT id FROM care_stations WHERE city_id = ? ORDER BY id`, city)
 	if err != nil {
 		return err

@@ -167,7 +167,7 @@ func orgPaths(ctx context.Context, tx *platform.Tx, es []drawEntrant) (map[int64
 	for lo := 0; lo < len(ids); lo += 500 {
 		part := ids[lo:min(lo+500, len(ids))]
 		rows, err := tx.Query(ctx, `SELECT id, path FROM orgs WHERE id IN (`+
-			strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`)`, part...)
+			platform.Placeholders(len(part))+`)`, part...)
 		if err != nil {
 			return nil, fmt.Errorf("care: union paths: %w", err)
 		}
@@ -274,7 +274,7 @@ func markIneligible(ctx context.Context, tx *platform.Tx, refused map[string][]i
 				args = append(args, id)
 			}
 			q := `UPDATE care_signups SET status = 'ineligible', reason = ?, decided_at = ?, draw_rank = NULL WHERE id IN (` +
-				strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + `)`
+				platform.Placeholders(len(part)) + `)`
 			if _, err := tx.ExecRepeated(ctx, q, args...); err != nil {
 				return fmt.Errorf("care: ineligible: %w", err)
 			}

@@ -236,21 +236,11 @@ func (s *Store) OpenActivities(ctx context.Context) ([]*Activity, error) {
 		return nil, err
 	}
 	now := s.clock.Now().UTC()
-	rows, err := s.db.Query(ctx, `SELECT a.id FROM care_activities a WHERE a.city_id = ? AND a.status = 'open'
-		AND a.opens_at <= ? AND a.closes_at > ? ORDER BY a.closes_at, a.id LIMIT 50`, city, now, now)
+	ids, err := platform.ScanIDs(s.db.Query(ctx, `SELECT a.id FROM care_activities a WHERE a.city_id = ? AND a.status = 'open'
+		AND a.opens_at <= ? AND a.closes_at > ? ORDER BY a.closes_at, a.id LIMIT 50`, city, now, now))
 	if err != nil {
 		return nil, fmt.Errorf("care: open activities: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	var out []*Activity
 	for _, id := range ids {
 		act, _, err := loadActivity(ctx, s.db, id)
@@ -261,7 +251,7 @@ func (s *Store) OpenActivities(ctx context.Context) ([]*Activity, error) {
 			out = append(out, act)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Children lists the signed-in worker's children in the household, for a

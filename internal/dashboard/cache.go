@@ -227,20 +227,10 @@ func (s *Store) KeepFresh(ctx context.Context, logf func(msg string, args ...any
 }
 
 func (s *Store) warm(ctx context.Context) error {
-	rows, err := s.db.Query(ctx, `SELECT id FROM orgs WHERE parent_id IS NULL`)
+	cities, err := platform.ScanIDs(s.db.Query(ctx, `SELECT id FROM orgs WHERE parent_id IS NULL`))
 	if err != nil {
 		return fmt.Errorf("dashboard: warm: %w", err)
 	}
-	var cities []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return fmt.Errorf("dashboard: warm: %w", err)
-		}
-		cities = append(cities, id)
-	}
-	rows.Close()
 	year := s.CurrentYear()
 	for _, c := range cities {
 		for _, y := range []int{year, year - 1} {

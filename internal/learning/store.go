@@ -113,10 +113,3 @@ func pathIDs(path string) []any {
 	}
 	return out
 }
-
-func placeholders(n int) string {
-	if n == 0 {
-		return "NULL"
-	}
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}

@@ -140,7 +140,7 @@ func (s *Store) MyEvents(ctx context.Context, limit int) ([]MyEvent, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+eventCols+`,
 		(SELECT COUNT(*) FROM learning_signups g WHERE g.event_id = e.id AND g.worker_id = ?),
 		(SELECT COUNT(*) FROM learning_checkins k WHERE k.event_id = e.id AND k.worker_id = ?)`+eventFrom+`
-		WHERE e.audience_org_id IN (`+placeholders(len(ids))+`) AND e.ends_at >= ? ORDER BY e.starts_at LIMIT ?`, args...)
+		WHERE e.audience_org_id IN (`+platform.Placeholders(len(ids))+`) AND e.ends_at >= ? ORDER BY e.starts_at LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("learning: my events: %w", err)
 	}

@@ -45,17 +45,13 @@ func (s *Store) CreateContest(ctx context.Context, in ContestInput) (int64, erro
 		}
 		ids := pathIDs(org.path)
 		args := append([]any{}, ids...)
-		where := `active = 1 AND org_id IN (` + placeholders(len(ids)) + `)`
+		where := `active = 1 AND org_id IN (` + platform.Placeholders(len(ids)) + `)`
 		if tag != "" {
 			where, args = where+` AND tags LIKE ? ESCAPE '\'`, append(args, likeArg(","+tag+","))
 		}
-		rows, err := tx.Query(ctx, `SELECT id FROM learning_questions WHERE `+where, args...)
+		pool, err := platform.ScanIDs(tx.Query(ctx, `SELECT id FROM learning_questions WHERE `+where, args...))
 		if err != nil {
 			return fmt.Errorf("learning: contest pool: %w", err)
-		}
-		pool, err := collectIDs(rows)
-		if err != nil {
-			return err
 		}
 		if len(pool) < c.Total {
 			return platform.Invalid().Field("questions", "learning.err.contest_pool")
@@ -97,7 +93,7 @@ func (s *Store) OpenContests(ctx context.Context) ([]QuizContest, error) {
 	wk := workerOf(w)
 	ids := pathIDs(wk.path)
 	now := s.clock.Now().UTC()
-	list, _, err := s.contests(ctx, `c.org_id IN (`+placeholders(len(ids))+`) AND c.starts_at <= ? AND c.ends_at > ?`,
+	list, _, err := s.contests(ctx, `c.org_id IN (`+platform.Placeholders(len(ids))+`) AND c.starts_at <= ? AND c.ends_at > ?`,
 		append(append([]any{}, ids...), now, now), 20, 0)
 	return list, err
 }

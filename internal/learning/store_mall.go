@@ -126,7 +126,7 @@ func (s *Store) ShopRewards(ctx context.Context) ([]Reward, error) {
 	now := s.clock.Now().UTC()
 	rows, err := s.db.Query(ctx, `SELECT `+rewardCols+`, COALESCE((SELECT t.taken FROM learning_reward_takes t
 		WHERE t.reward_id = r.id AND t.worker_id = ?), 0) FROM learning_rewards r JOIN orgs o ON o.id = r.org_id
-		WHERE r.org_id IN (`+placeholders(len(ids))+`) AND r.active = 1 AND r.opens_at <= ? AND r.closes_at > ?
+		WHERE r.org_id IN (`+platform.Placeholders(len(ids))+`) AND r.active = 1 AND r.opens_at <= ? AND r.closes_at > ?
 		ORDER BY r.cost, r.id LIMIT 100`, append(append([]any{wk.id}, ids...), now, now)...)
 	if err != nil {
 		return nil, fmt.Errorf("learning: shop: %w", err)

@@ -183,46 +183,25 @@ func (s *Store) Start(ctx context.Context) (*Attempt, error) {
 // unions on their path (their own, district and city), recent ones last.
 func (s *Store) drawFor(ctx context.Context, tx *platform.Tx, w *workerRef, date string) ([]int64, error) {
 	orgs := pathIDs(w.path)
-	rows, err := tx.Query(ctx, `SELECT id FROM learning_questions WHERE active = 1 AND org_id IN (`+placeholders(len(orgs))+`)`, orgs...)
+	pool, err := platform.ScanIDs(tx.Query(ctx, `SELECT id FROM learning_questions WHERE active = 1 AND org_id IN (`+platform.Placeholders(len(orgs))+`)`, orgs...))
 	if err != nil {
 		return nil, fmt.Errorf("learning: pool: %w", err)
-	}
-	pool, err := collectIDs(rows)
-	if err != nil {
-		return nil, err
 	}
 	if len(pool) == 0 {
 		return nil, platform.Errorf(platform.CodeConflict, "learning.err.no_questions")
 	}
 	day, _ := time.Parse("2006-01-02", date)
 	since := day.AddDate(0, 0, -s.settings.RecentDays).Format("2006-01-02")
-	rows, err = tx.Query(ctx, `SELECT i.question_id FROM learning_attempt_items i JOIN learning_attempts a ON a.id = i.attempt_id
-		WHERE a.worker_id = ? AND a.quiz_date >= ?`, w.id, since)
+	seen, err := platform.ScanIDs(tx.Query(ctx, `SELECT i.question_id FROM learning_attempt_items i JOIN learning_attempts a ON a.id = i.attempt_id
+		WHERE a.worker_id = ? AND a.quiz_date >= ?`, w.id, since))
 	if err != nil {
 		return nil, fmt.Errorf("learning: recent questions: %w", err)
-	}
-	seen, err := collectIDs(rows)
-	if err != nil {
-		return nil, err
 	}
 	recent := map[int64]bool{}
 	for _, id := range seen {
 		recent[id] = true
 	}
 	return Draw(w.id, date, pool, recent, s.settings.Questions), nil
-}
-
-func collectIDs(rows *sql.Rows) ([]int64, error) {
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // ErrAlreadySubmitted refuses a second submission of the same quiz.

@@ -150,7 +150,7 @@ func (s *Store) Ancestors(ctx context.Context, id int64) ([]Org, error) {
 	for i, v := range ids {
 		args[i] = v
 	}
-	list, err := queryOrgs(ctx, s.db, selectOrg+` WHERE o.id IN (`+placeholders(len(ids))+`) ORDER BY o.depth`, args...)
+	list, err := queryOrgs(ctx, s.db, selectOrg+` WHERE o.id IN (`+platform.Placeholders(len(ids))+`) ORDER BY o.depth`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -162,10 +162,6 @@ func (s *Store) Ancestors(ctx context.Context, id int64) ([]Org, error) {
 		}
 	}
 	return out, nil
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
 // Stats are the figures of a subtree's active orgs. Headcount is the sum over the

@@ -180,7 +180,7 @@ func (s *Store) pathNames(ctx context.Context, rows []Org) (map[int64]string, er
 	for len(missing) > 0 {
 		chunk := missing[:min(len(missing), 500)]
 		missing = missing[len(chunk):]
-		list, err := s.db.Query(ctx, `SELECT id, name, path FROM orgs WHERE id IN (`+placeholders(len(chunk))+`)`, chunk...)
+		list, err := s.db.Query(ctx, `SELECT id, name, path FROM orgs WHERE id IN (`+platform.Placeholders(len(chunk))+`)`, chunk...)
 		if err != nil {
 			return nil, fmt.Errorf("org: path names: %w", err)
 		}

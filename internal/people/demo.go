@@ -250,7 +250,7 @@ func (g *demoGen) insertChunk(ctx context.Context, tx *platform.Tx, rows []demoR
 	args := make([]any, 0, len(rows)*cols)
 	var withHouse []any
 	houses := map[string][]demoMember{}
-	ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	ph := "(" + platform.Placeholders(cols) + ")"
 	for i, d := range rows {
 		if i > 0 {
 			sb.WriteString(", ")
@@ -283,7 +283,7 @@ func (g *demoGen) insertChunk(ctx context.Context, tx *platform.Tx, rows []demoR
 
 func (g *demoGen) insertHouseholds(ctx context.Context, tx *platform.Tx, idx []any, houses map[string][]demoMember) error {
 	res, err := tx.Query(ctx, `SELECT id, id_index FROM workers WHERE id_index IN (`+
-		strings.TrimSuffix(strings.Repeat("?,", len(idx)), ",")+`)`, idx...)
+		platform.Placeholders(len(idx))+`)`, idx...)
 	if err != nil {
 		return fmt.Errorf("people: demo households: %w", err)
 	}

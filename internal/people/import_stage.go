@@ -116,7 +116,7 @@ func (s *spoolStager) discard(context.Context) error { return s.sp.Close() }
 
 // workerInsertSQL is the insert of n rows into workers.
 func workerInsertSQL(n int) string {
-	ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", workerInsertArgs), ", ") + ")"
+	ph := "(" + platform.Placeholders(workerInsertArgs) + ")"
 	return `INSERT INTO workers (` + workerCols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(ph+", ", n), ", ")
 }
 

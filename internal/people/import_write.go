@@ -2,7 +2,8 @@ package people
 
 import (
 	"fmt"
-	"strings"
+
+	"zhijia/internal/platform"
 )
 
 // workerCols are the columns an import fills, in workers and in import_staging.
@@ -87,7 +88,7 @@ func (im *importer) refuseTaken(rows []*importRow, column, field string, key fun
 		return nil
 	}
 	q := `SELECT w.` + column + `, o.name, o.path FROM workers w JOIN orgs o ON o.id = w.org_id WHERE w.` + column +
-		` IN (` + strings.TrimSuffix(strings.Repeat("?,", len(args)), ",") + `)`
+		` IN (` + platform.Placeholders(len(args)) + `)`
 	res, err := im.s.db.Query(im.ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("people: import: check %s: %w", field, err)

@@ -111,12 +111,9 @@ func (s *Store) IDs(ctx context.Context, kind string, ownerIDs []int64) (map[int
 	if len(ownerIDs) == 0 {
 		return out, nil
 	}
-	args := []any{kind}
-	for _, id := range ownerIDs {
-		args = append(args, id)
-	}
+	args := append([]any{kind}, platform.IDArgs(ownerIDs)...)
 	rows, err := s.db.Query(ctx, `SELECT owner_id, id FROM photos WHERE owner_kind = ? AND owner_id IN (`+
-		strings.TrimSuffix(strings.Repeat("?,", len(ownerIDs)), ",")+`) ORDER BY owner_id, id`, args...)
+		platform.Placeholders(len(ownerIDs))+`) ORDER BY owner_id, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("photo: ids: %w", err)
 	}

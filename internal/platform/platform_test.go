@@ -258,3 +258,26 @@ func TestInTx_ConcurrentTransactionsCommitOrFailAlone(t *testing.T) {
 		}
 	})
 }
+
+func TestScanIDsAndPlaceholders(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		ctx := context.Background()
+		for _, b := range []string{"x", "y", "z"} {
+			if _, err := db.Exec(ctx, `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, 1, 1)`, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		args := []any{"x", "z"}
+		ids, err := platform.ScanIDs(db.Query(ctx, `SELECT hits FROM rate_limits WHERE bucket IN (`+platform.Placeholders(len(args))+`)`, args...))
+		if err != nil || len(ids) != 2 {
+			t.Fatalf("ids %v, %v: want the two rows asked for", ids, err)
+		}
+		ids, err = platform.ScanIDs(db.Query(ctx, `SELECT hits FROM rate_limits WHERE bucket IN (`+platform.Placeholders(0)+`)`))
+		if err != nil || len(ids) != 0 {
+			t.Fatalf("an empty IN list: %v, %v: want no rows and no error", ids, err)
+		}
+		if _, err := platform.ScanIDs(db.Query(ctx, `SELECT nope FROM rate_limits`)); err == nil {
+			t.Fatal("a failed query should pass its error through")
+		}
+	})
+}

@@ -89,14 +89,13 @@ type total struct {
 func (s *Store) foldBatch(ctx context.Context) (int, error) {
 	n := 0
 	err := s.db.InTx(ctx, func(tx *platform.Tx) error {
-		rows, err := tx.Query(ctx, `DELETE FROM points_pending WHERE entry_id IN (
-			SELECT entry_id FROM points_pending ORDER BY entry_id LIMIT ?) RETURNING entry_id`, foldBatch)
+		ids, err := platform.ScanIDs(tx.Query(ctx, `DELETE FROM points_pending WHERE entry_id IN (
+			SELECT entry_id FROM points_pending ORDER BY entry_id LIMIT ?) RETURNING entry_id`, foldBatch))
 		if err != nil {
 			return fmt.Errorf("points: claim queued entries: %w", err)
 		}
-		ids, err := scanIDs(rows)
-		if n = len(ids); err != nil || n == 0 {
-			return err
+		if n = len(ids); n == 0 {
+			return nil
 		}
 		workers, err := batchTotals(ctx, tx, ids)
 		if err != nil {
@@ -111,30 +110,12 @@ func (s *Store) foldBatch(ctx context.Context) (int, error) {
 	return n, err
 }
 
-func scanIDs(rows interface {
-	Next() bool
-	Scan(...any) error
-	Close() error
-	Err() error
-}) ([]any, error) {
-	defer rows.Close()
-	var out []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
-}
-
 // batchTotals sums the claimed entries per period and worker, in entry order,
 // so city, district and union are those of the worker's latest entry.
-func batchTotals(ctx context.Context, tx *platform.Tx, ids []any) ([]*total, error) {
+func batchTotals(ctx context.Context, tx *platform.Tx, ids []int64) ([]*total, error) {
 	rows, err := tx.Query(ctx, `SELECT e.worker_id, e.city_id, e.org_id, o.path, e.amount, e.created_at
 		FROM points_entries e JOIN orgs o ON o.id = e.org_id WHERE e.id IN (`+
-		strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`) ORDER BY e.id`, ids...)
+		platform.Placeholders(len(ids))+`) ORDER BY e.id`, platform.IDArgs(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("points: read queued entries: %w", err)
 	}
@@ -242,6 +223,6 @@ func upsertOrgTotals(ctx context.Context, tx *platform.Tx, ts []*total, fresh ma
 
 // values is "(?, ?), (?, ?)" for n rows of cols columns.
 func values(n, cols int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	row := "(" + platform.Placeholders(cols) + ")"
 	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }

@@ -3,7 +3,8 @@ package relief
 import (
 	"context"
 	"fmt"
-	"strings"
+
+	"zhijia/internal/platform"
 )
 
 // InHardshipArchive reports whether the worker's household has an open file in
@@ -34,7 +35,7 @@ func (s *Store) InHardshipArchiveAll(ctx context.Context, workerIDs []int64) (ma
 			args[i] = id
 		}
 		err := s.collectWorkers(ctx, out, nil, `SELECT worker_id FROM relief_archive WHERE status = 'open' AND worker_id IN (`+
-			strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`)`, args...)
+			platform.Placeholders(len(part))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

@@ -167,20 +167,11 @@ func (s *Store) checkMembers(ctx context.Context, workerID int64, ids []int64) e
 }
 
 func (s *Store) householdIDs(ctx context.Context, workerID int64) ([]int64, error) {
-	rows, err := s.db.Query(ctx, `SELECT id FROM household_members WHERE worker_id = ? ORDER BY id`, workerID)
+	ids, err := platform.ScanIDs(s.db.Query(ctx, `SELECT id FROM household_members WHERE worker_id = ? ORDER BY id`, workerID))
 	if err != nil {
 		return nil, fmt.Errorf("relief: household: %w", err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return ids, nil
 }
 
 func (s *Store) insertApplication(ctx context.Context, tx *platform.Tx, p *Programme, w *applicant, in ApplicationInput, key, by string) (int64, error) {
