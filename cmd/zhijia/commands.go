@@ -61,7 +61,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.Maintain(ctx)
-	go a.Dashboard.KeepFresh(ctx, a.Logger.Error)
 	select {
 	case err := <-errc:
 		return err

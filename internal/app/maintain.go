@@ -36,8 +36,10 @@ func (a *App) Sweep(ctx context.Context) error {
 	return nil
 }
 
-// Maintain runs Sweep every SweepEvery until ctx ends.
+// Maintain runs what a server does in the background until ctx ends: the
+// leaderboards' fold, the dashboard's refresh and Sweep every SweepEvery.
 func (a *App) Maintain(ctx context.Context) {
 	go a.Points.FoldEvery(ctx, points.FoldInterval, a.Logger.Error) // the leaderboards' queue (points.Store.Fold)
+	go a.Dashboard.KeepFresh(ctx, a.Logger.Error)                   // live figures' cells (dashboard cache.go)
 	platform.Every(ctx, SweepEvery, "sweep", a.Logger.Error, a.Sweep)
 }
