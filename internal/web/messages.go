@@ -41,7 +41,6 @@ var Messages = map[string][2]string{
 	"btn.view":            {"查看", "View"},
 	"btn.back":            {"返回", "Back"},
 	"btn.confirm":         {"确定", "Confirm"},
-	"form.required":       {"必填", "required"},
 	"form.required_mark":  {"（必填）", " (required)"},
 	// Punctuation between a label and a value differs by language.
 	"punct.colon":            {"：", ": "},

@@ -117,6 +117,7 @@ func (p *pageSet) addLayouts(fsys fs.FS) {
 // never at request time.
 func (p *pageSet) addPages(prefix string, fsys fs.FS, dir string) {
 	partials := p.partials(fsys, dir)
+	shared := append(slices.Clone(p.layouts), partials...)
 	err := fs.WalkDir(fsys, dir, func(file string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(file, ".html") || strings.HasSuffix(file, partialSuffix) {
 			return err
@@ -130,7 +131,7 @@ func (p *pageSet) addPages(prefix string, fsys fs.FS, dir string) {
 		for i, loc := range Locales {
 			l := p.catalog.Localizer(loc)
 			t := template.New(file).Funcs(funcs)
-			for _, lf := range append(slices.Clone(p.layouts), partials...) {
+			for _, lf := range shared {
 				template.Must(t.New(lf.name).Parse(inlineMessages(lf.text, l)))
 			}
 			set[i] = template.Must(t.Parse(inlineMessages(string(b), l)))
