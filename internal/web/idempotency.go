@@ -19,9 +19,6 @@ const IdempotencyHeader = "Idempotency-Key"
 // IdempotencyTTL is how long a key is remembered.
 const IdempotencyTTL = 24 * time.Hour
 
-// idempotent wraps an API create: it requires a key, reserves it before running
-// the handler (so two concurrent retries cannot both create), stores the answer,
-// and replays it on a retry. A failed attempt (5xx) frees the key.
 // idempotencyOwner keys a client's idempotency keys: the account id of a staff
 // client, the negated worker id of a worker's client, so the two never meet.
 func idempotencyOwner(a *platform.Actor) int64 {
@@ -31,15 +28,28 @@ func idempotencyOwner(a *platform.Actor) int64 {
 	return a.AccountID
 }
 
-func (s *Server) idempotent(c *Ctx, h HandlerFunc) error {
-	key := c.R.Header.Get(IdempotencyHeader)
+// idempotencyKey is the request's key; a create without one, or with one
+// too long to be a key, is refused.
+func idempotencyKey(c *Ctx) (string, error) {
+	key := c.IdempotencyKey()
 	if key == "" || len(key) > 200 {
-		return platform.Errorf(platform.CodeInvalid, "err.idempotency_key")
+		return "", platform.Errorf(platform.CodeInvalid, "err.idempotency_key")
+	}
+	return key, nil
+}
+
+// idempotent wraps an API create: it requires a key, reserves it before running
+// the handler (so two concurrent retries cannot both create), stores the answer,
+// and replays it on a retry. A failed attempt (5xx) frees the key.
+func (s *Server) idempotent(c *Ctx, h HandlerFunc) error {
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.R.Context()
 	acct := idempotencyOwner(c.Actor)
 	now := s.Clock.Now().UTC().Truncate(time.Microsecond)
-	_, err := s.DB.Exec(ctx, `INSERT INTO idempotency_keys (account_id, idem_key, method, path, created_at) VALUES (?, ?, ?, ?, ?)`,
+	_, err = s.DB.Exec(ctx, `INSERT INTO idempotency_keys (account_id, idem_key, method, path, created_at) VALUES (?, ?, ?, ?, ?)`,
 		acct, key, c.R.Method, c.R.URL.Path, now)
 	if platform.IsUniqueViolation(err) {
 		return s.replay(c, acct, key)
@@ -86,7 +96,7 @@ func (s *Server) replay(c *Ctx, acct int64, key string) error {
 		return platform.Errorf(platform.CodeConflict, "err.idempotency_busy")
 	}
 	c.W.Header().Set("Content-Type", ctype)
-	c.W.Header().Set("Idempotent-Replayed", "true")
+	c.Replayed()
 	c.W.WriteHeader(status)
 	_, err = c.W.Write([]byte(body))
 	return err
@@ -113,23 +123,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 // required; the handler reads it with IdempotencyKey and answers a retry with
 // the first result, marked with Replayed.
 func (s *Server) WorkerAPIKeyed(pattern string, doc APIDoc, h HandlerFunc) {
-	rt := Route{Pattern: pattern, Access: WorkerAPI, Doc: &doc}
-	s.routes = append(s.routes, rt)
-	s.mux.Handle(rt.Pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := s.newCtx(w, r, rt)
-		err := s.authorize(c, rt)
-		if err == nil {
-			if key := c.R.Header.Get(IdempotencyHeader); key == "" || len(key) > 200 {
-				err = platform.Errorf(platform.CodeInvalid, "err.idempotency_key")
-			}
-		}
-		if err == nil {
-			err = h(c)
-		}
-		if err != nil {
-			s.fail(c, err)
-		}
-	}))
+	s.mount(Route{Pattern: pattern, Access: WorkerAPI, Doc: &doc, KeyStored: true}, h)
 }
 
 // IdempotencyKey is the client's key of this create.

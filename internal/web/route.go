@@ -29,6 +29,9 @@ type Route struct {
 	Access  Access
 	Perm    string
 	Doc     *APIDoc // API routes only
+	// KeyStored: the handler keeps the create's idempotency key with what it
+	// creates (WorkerAPIKeyed); the key is required but not stored apart.
+	KeyStored bool
 }
 
 // Method and Path split the pattern.
@@ -88,6 +91,14 @@ func (s *Server) mount(rt Route, h HandlerFunc) {
 		run := h
 		if (rt.Access == API || rt.Access == WorkerAPI) && r.Method == http.MethodPost {
 			run = func(c *Ctx) error { return s.idempotent(c, h) }
+			if rt.KeyStored {
+				run = func(c *Ctx) error {
+					if _, err := idempotencyKey(c); err != nil {
+						return err
+					}
+					return h(c)
+				}
+			}
 		}
 		if err := run(c); err != nil {
 			s.fail(c, err)
