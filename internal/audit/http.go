@@ -136,16 +136,19 @@ func (h *Handlers) export(c *web.Ctx, rows []Row, total int) error {
 // actionLabel names an action in the reader's language ("登录 auth.login"), or
 // gives its code where the catalogue has no name for it.
 func actionLabel(l *web.Localizer, code string) string {
-	if key := "audit.action." + code; l.Has(key) {
-		return l.T(key) + " " + code
+	if name := actionName(l, code); name != "" {
+		return name + " " + code
 	}
 	return code
 }
 
-// ActionName is the action's name alone, "" where it has none.
-func (v *listView) ActionName(code string) string {
-	if key := "audit.action." + code; v.L.Has(key) {
-		return v.L.T(key)
+// actionName is the action's name in the reader's language, "" where it has none.
+func actionName(l *web.Localizer, code string) string {
+	if key := "audit.action." + code; l.Has(key) {
+		return l.T(key)
 	}
 	return ""
 }
+
+// ActionName is the action's name alone, "" where it has none.
+func (v *listView) ActionName(code string) string { return actionName(v.L, code) }
