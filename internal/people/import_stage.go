@@ -62,9 +62,15 @@ func (s *spoolStager) stage(_ context.Context, rows [][]any) error {
 }
 
 // drop marks the row: the spool is append-only, so it is skipped on the move.
-// A key is staged at most once (a second row with it is refused before staging).
+// A key is staged at most once (a second row with it is refused before staging),
+// so a key marked already has nothing left to drop: like tableStager's DELETE,
+// drop says false then.
 func (s *spoolStager) drop(_ context.Context, column, idx string) (bool, error) {
-	s.dropped[column+":"+idx] = true
+	k := column + ":" + idx
+	if s.dropped[k] {
+		return false, nil
+	}
+	s.dropped[k] = true
 	return true, nil
 }
 
