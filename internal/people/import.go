@@ -90,7 +90,8 @@ func (s *Store) ImportWorkers(ctx context.Context, rd *sheet.Reader, opt ImportO
 	if im.stage, err = newStager(s.db); err != nil {
 		return nil, err
 	}
-	defer im.stage.discard(ctx)
+	moved := false // the move's transaction committed, deleting the staged rows
+	defer func() { im.stage.discard(ctx, moved) }()
 	im.res.Headers = rd.Headers()
 	err = im.run(rd)
 	im.finish()
@@ -107,6 +108,7 @@ func (s *Store) ImportWorkers(ctx context.Context, rd *sheet.Reader, opt ImportO
 			}
 			return s.auditImport(ctx, tx, now, def, im.res, opt.Mode)
 		})
+		moved = err == nil
 	}
 	if err != nil {
 		return nil, err
