@@ -118,7 +118,7 @@ func (s *Store) ScanDuplicates(ctx context.Context) (int, error) {
 }
 
 // FindDuplicates lists the pairs the actor may see, newest first, with the
-// workers (masked) and the total for the pager.
+// workers (masked, without their households) and the total for the pager.
 func (s *Store) FindDuplicates(ctx context.Context, f DupFilter) ([]Duplicate, int, error) {
 	args, err := scopeArgs(ctx)
 	if err != nil {
@@ -153,12 +153,58 @@ func (s *Store) FindDuplicates(ctx context.Context, f DupFilter) ([]Duplicate, i
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	for i := range out {
-		if err := s.fillPair(ctx, s.db, &out[i]); err != nil {
-			return nil, 0, err
-		}
+	if err := s.fillPairs(ctx, out); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
+}
+
+// dupLoadChunk is how many workers fillPairs reads in one IN query.
+const dupLoadChunk = 500
+
+// fillPairs loads the workers of all the pairs (those that still exist and
+// the actor covers) in a few IN queries rather than per pair: an export
+// lists up to web.ExportLimit pairs. The list and the export show no
+// household, so it is not read.
+func (s *Store) fillPairs(ctx context.Context, out []Duplicate) error {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, d := range out {
+		for _, id := range []int64{d.AID, d.BID} {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	actor := platform.ActorFrom(ctx)
+	byID := make(map[int64]*Worker, len(ids))
+	for start := 0; start < len(ids); start += dupLoadChunk {
+		chunk := ids[start:min(start+dupLoadChunk, len(ids))]
+		rows, err := s.db.Query(ctx, `SELECT `+workerColumns+workerFrom+` WHERE w.id IN (`+
+			platform.Placeholders(len(chunk))+`)`, platform.IDArgs(chunk)...)
+		if err != nil {
+			return fmt.Errorf("people: duplicates' workers: %w", err)
+		}
+		for rows.Next() {
+			w, err := scanWorker(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("people: duplicates' workers: %w", err)
+			}
+			if actor.Covers(w.OrgPath) {
+				byID[w.ID] = w
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("people: duplicates' workers: %w", err)
+		}
+	}
+	for i := range out {
+		out[i].A, out[i].B = byID[out[i].AID], byID[out[i].BID]
+	}
+	return nil
 }
 
 // GetDuplicate returns one pair the actor may see, with both workers.

@@ -41,6 +41,9 @@ type ImportResult struct {
 // that is wrong throughout is reported on its first rows, and counted in full.
 const MaxImportErrors = 100_000
 
+// maxImportErrors is the cap in force; tests lower it.
+var maxImportErrors = MaxImportErrors
+
 // Import tuning: rows are validated and kept pending (so that a duplicate found
 // later can still refuse them with their original cells), looked up in the
 // registry importLookup at a time, then written in multi-row inserts of
@@ -87,7 +90,8 @@ func (s *Store) ImportWorkers(ctx context.Context, rd *sheet.Reader, opt ImportO
 	if im.stage, err = newStager(s.db); err != nil {
 		return nil, err
 	}
-	defer im.stage.discard(ctx)
+	moved := false // the move's transaction committed, deleting the staged rows
+	defer func() { im.stage.discard(ctx, moved) }()
 	im.res.Headers = rd.Headers()
 	err = im.run(rd)
 	im.finish()
@@ -104,6 +108,7 @@ func (s *Store) ImportWorkers(ctx context.Context, rd *sheet.Reader, opt ImportO
 			}
 			return s.auditImport(ctx, tx, now, def, im.res, opt.Mode)
 		})
+		moved = err == nil
 	}
 	if err != nil {
 		return nil, err
@@ -145,5 +150,5 @@ func (im *importer) finish() {
 	slices.SortFunc(out, func(a, b sheet.RowError) int { return a.Line - b.Line })
 	im.res.Errors = out
 	// The file's keys (tens of MB at a million rows) are not needed for the move.
-	im.ids, im.phones, im.errs, im.pendAt, im.unions = nil, nil, nil, nil, nil
+	im.ids, im.phones, im.errs, im.pendAt, im.unions, im.refused = nil, nil, nil, nil, nil, nil
 }

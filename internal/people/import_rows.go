@@ -55,6 +55,7 @@ type importer struct {
 	pending []*importRow
 	pendAt  map[int]*importRow // line → pending row
 	errs    map[int]*sheet.RowError
+	refused lineSet // every refused line, uncapped (errs stops at maxImportErrors)
 	ids     *sheet.DupTracker
 	phones  *sheet.DupTracker
 	res     *ImportResult
@@ -217,14 +218,18 @@ func nonEmpty(list []string) []string {
 	return out
 }
 
-// refuse reports a row; the report keeps at most MaxImportErrors rows.
+// refuse reports a row, counting it once however often it is refused; the
+// report keeps at most maxImportErrors rows.
 func (im *importer) refuse(line int, raw []string, reasons []string) {
-	if e := im.errs[line]; e != nil {
-		e.Reasons = append(e.Reasons, reasons...)
+	if im.refused.has(line) {
+		if e := im.errs[line]; e != nil {
+			e.Reasons = append(e.Reasons, reasons...)
+		}
 		return
 	}
+	im.refused.add(line)
 	im.res.Refused++
-	if len(im.errs) >= MaxImportErrors {
+	if len(im.errs) >= maxImportErrors {
 		im.res.Truncated = true
 		return
 	}
@@ -236,7 +241,7 @@ func (im *importer) refuse(line int, raw []string, reasons []string) {
 // The duplicate reasons themselves are added when the import finishes.
 func (im *importer) refuseOthers(t *sheet.DupTracker, line int, column, idx string) error {
 	for _, o := range t.Others(line) {
-		if im.errs[o] != nil {
+		if im.refused.has(o) {
 			continue
 		}
 		if p := im.pendAt[o]; p != nil {
@@ -256,6 +261,22 @@ func (im *importer) refuseOthers(t *sheet.DupTracker, line int, column, idx stri
 		}
 	}
 	return nil
+}
+
+// lineSet is a set of file lines, one bit each: a million refused rows take 125 kB.
+type lineSet []uint64
+
+func (s *lineSet) add(line int) {
+	i := line / 64
+	if i >= len(*s) {
+		*s = append(*s, make([]uint64, i-len(*s)+1)...)
+	}
+	(*s)[i] |= 1 << (line % 64)
+}
+
+func (s lineSet) has(line int) bool {
+	i := line / 64
+	return i < len(s) && s[i]&(1<<(line%64)) != 0
 }
 
 // union resolves the 所属工会 cell (a name or an id; blank is the default union)

@@ -16,7 +16,8 @@ type stager interface {
 	// and says whether there was one.
 	drop(ctx context.Context, column, idx string) (bool, error)
 	move(ctx context.Context, tx *platform.Tx) error
-	discard(ctx context.Context) error
+	// discard releases what the stage holds; moved says a move committed.
+	discard(ctx context.Context, moved bool) error
 }
 
 // newStager picks how an import stages: PostgreSQL's COPY into import_staging
@@ -62,9 +63,15 @@ func (s *spoolStager) stage(_ context.Context, rows [][]any) error {
 }
 
 // drop marks the row: the spool is append-only, so it is skipped on the move.
-// A key is staged at most once (a second row with it is refused before staging).
+// A key is staged at most once (a second row with it is refused before staging),
+// so a key marked already has nothing left to drop: like tableStager's DELETE,
+// drop says false then.
 func (s *spoolStager) drop(_ context.Context, column, idx string) (bool, error) {
-	s.dropped[column+":"+idx] = true
+	k := column + ":" + idx
+	if s.dropped[k] {
+		return false, nil
+	}
+	s.dropped[k] = true
 	return true, nil
 }
 
@@ -112,7 +119,7 @@ func (s *spoolStager) move(ctx context.Context, tx *platform.Tx) error {
 	})
 }
 
-func (s *spoolStager) discard(context.Context) error { return s.sp.Close() }
+func (s *spoolStager) discard(context.Context, bool) error { return s.sp.Close() }
 
 // workerInsertSQL is the insert of n rows into workers.
 func workerInsertSQL(n int) string {
@@ -125,7 +132,7 @@ func workerInsertSQL(n int) string {
 type tableStager struct {
 	db    *platform.DB
 	token string
-	seq   int64
+	seq   int64 // rows staged so far (dropped ones included)
 }
 
 func (s *tableStager) stage(ctx context.Context, rows [][]any) error {
@@ -148,11 +155,9 @@ func (s *tableStager) drop(ctx context.Context, column, idx string) (bool, error
 }
 
 func (s *tableStager) move(ctx context.Context, tx *platform.Tx) error {
-	var rows int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM import_staging WHERE token = ?`, s.token).Scan(&rows); err != nil {
-		return err
-	}
-	err := moveInto(tx, ctx, rows, func() error {
+	// The count is only a hint (BulkInsert uses it on SQLite alone): the rows
+	// staged, without counting them again.
+	err := moveInto(tx, ctx, int(s.seq), func() error {
 		_, err := tx.Exec(ctx, `INSERT INTO workers (`+workerCols+`) SELECT `+workerCols+
 			` FROM import_staging WHERE token = ? ORDER BY seq`, s.token)
 		return err
@@ -170,7 +175,12 @@ func (s *tableStager) dropAll(ctx context.Context, tx *platform.Tx) error {
 	return nil
 }
 
-func (s *tableStager) discard(ctx context.Context) error {
+// discard deletes the staged rows unless a committed move deleted them already
+// (a move whose transaction rolled back leaves them for discard).
+func (s *tableStager) discard(ctx context.Context, moved bool) error {
+	if moved {
+		return nil
+	}
 	return s.db.InTx(context.WithoutCancel(ctx), func(tx *platform.Tx) error { return s.dropAll(ctx, tx) })
 }
 

@@ -262,3 +262,44 @@ func TestImportWorkers_WriterFreeBetweenChunks(t *testing.T) {
 		}
 	})
 }
+
+// TestImportWorkers_DuplicatesPastTheReportCap: once the report is full, a third
+// row with a written row's id number, or a row with the id number of a row
+// refused for another reason, refuses nothing twice; both engines count alike
+// and the counts add up to the file's rows.
+func TestImportWorkers_DuplicatesPastTheReportCap(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
+		defer func(old int) { maxImportErrors = old }(maxImportErrors)
+		maxImportErrors = 1
+		f := newFixture(t, db)
+		ctx := f.as(t, "admin", f.tree.City)
+		const n = 2500
+		epoch := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+		bad := validID("350102", "19900101", "901")
+		bad = bad[:17] + string("0123456789X"[(strings.IndexByte("0123456789X", bad[17])+1)%11])
+		written := validID("350102", "19600101", "111")
+		badDate := validID("350102", "19600102", "111")
+		rows := [][]any{
+			{"校验码错", bad, "", "", "", "", "", "", "", "", "", ""},               // 3 fills the report
+			{"先写入", written, "", "", "", "", "", "", "", "", "", ""},            // 4 staged, then refused by 6
+			{"日期错", badDate, "", "", "", "", "", "是", "2020-13-45", "", "", ""}, // 5 refused
+		}
+		for k := range n {
+			rows = append(rows, []any{fmt.Sprintf("职工%d", k), validID("350102", epoch.AddDate(0, 0, k).Format("20060102"), "123"),
+				"", "", "", "", "", "", "", "", "", ""})
+		}
+		rows = append(rows,
+			[]any{"重复一", written, "", "", "", "", "", "", "", "", "", ""}, // drops row 4
+			[]any{"重复二", written, "", "", "", "", "", "", "", "", "", ""}, // rows 4 and the one above refused already
+			[]any{"重复三", badDate, "", "", "", "", "", "", "", "", "", ""}, // row 5 refused already
+		)
+		res, err := f.store.ImportWorkers(ctx, f.openRoster(t, xlsxFile(t, rows)), ImportOptions{OrgID: f.tree.Gulou, Mode: ValidRows})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Imported != n || res.Refused != 6 || res.Imported+res.Refused != len(rows) || f.workerCount(t) != n || !res.Truncated {
+			t.Fatalf("imported %d refused %d (of %d rows) workers %d truncated %v",
+				res.Imported, res.Refused, len(rows), f.workerCount(t), res.Truncated)
+		}
+	})
+}
