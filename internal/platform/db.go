@@ -34,6 +34,7 @@ type DB struct {
 	w       *sql.DB
 	r       *sql.DB
 	DSN     string
+	path    string // SQLite: the database file
 	stmts   stmtCache
 	wstmts  stmtCache
 
@@ -94,7 +95,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("platform: open sqlite %s: %w", path, err)
 	}
-	db := &DB{Dialect: SQLite, w: w, r: r, DSN: dsn}
+	db := &DB{Dialect: SQLite, w: w, r: r, DSN: dsn, path: path}
 	db.wq = newWriteQueue()
 	return db, nil
 }

@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
@@ -29,8 +28,8 @@ type Spool struct {
 // system's temporary directory.
 func (db *DB) NewSpool() (*Spool, error) {
 	dir := ""
-	if db.Dialect == SQLite {
-		dir = filepath.Dir(strings.TrimPrefix(db.DSN, "sqlite:"))
+	if db.path != "" {
+		dir = filepath.Dir(db.path)
 	}
 	f, err := os.CreateTemp(dir, ".zhijia-spool-*")
 	if err != nil {
