@@ -29,20 +29,23 @@ import (
 // with the subtree range ("a.org_path >= s.lo" gives "a.org_path").
 var pathExpr = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)\s*>=\s*s\.lo\b`)
 
+// cellPathOf is the column a Join compares with the subtree range, "" if none.
+// SQL.Figure runs it once per figure; cellPath reads the result.
+func cellPathOf(join string) string {
+	m := pathExpr.FindStringSubmatch(join)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
 // cellPath is the column a figure's cells are grouped by, "" if the figure is
 // not described by SQL with a subtree range (it is then computed live).
 func (f Figure) cellPath() string {
 	if f.sql == nil {
 		return ""
 	}
-	if f.sql.Path != "" {
-		return f.sql.Path
-	}
-	m := pathExpr.FindStringSubmatch(f.sql.Join)
-	if m == nil {
-		return ""
-	}
-	return m[1]
+	return f.sql.path
 }
 
 // cellCol is one column of a year's cells.

@@ -31,9 +31,9 @@ type SQL struct {
 	// same Args too).
 	Cond     string
 	CondArgs func(q Query) []any
-	// Path, optional, is the record's org path the figure's cells are grouped
-	// by; by default the column Join compares with s.lo ("a.org_path").
-	Path string
+	// path is the record's org path the figure's cells are grouped by, worked
+	// out from Join once by Figure (see cellPathOf).
+	path string
 }
 
 func (f SQL) condArgs(q Query) []any {
@@ -196,6 +196,7 @@ func (f SQL) Monthly(ctx context.Context, db *platform.DB, q Query) ([]int64, er
 
 // Figure fills a figure's compute functions from the SQL description.
 func (f SQL) Figure(fig Figure) Figure {
+	f.path = cellPathOf(f.Join)
 	fig.Compute = f.Compute
 	fig.sql = &f
 	if f.People != "" {
