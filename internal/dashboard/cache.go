@@ -125,10 +125,14 @@ type cacheKey struct {
 
 type cacheEntry struct {
 	build      sync.Mutex // one computation at a time per city and year
-	set        *cellSet   // the rest guarded by Store.cacheMu
+	set        *cellSet   // the rest guarded by cellCache.mu (Store.cache.mu)
 	refreshing bool
-	readAt     time.Time
+	readAt     time.Time // last read, or when made (warm makes entries no page has read yet)
 }
+
+// cacheIdle is how long a city's year stays cached unread: RefreshStale
+// refreshes the entries read within it and drops the others.
+const cacheIdle = 10 * time.Minute
 
 type cellCache struct {
 	mu      sync.Mutex
@@ -143,7 +147,7 @@ func (s *Store) entry(k cacheKey) *cacheEntry {
 	}
 	e := s.cache.entries[k]
 	if e == nil {
-		e = &cacheEntry{}
+		e = &cacheEntry{readAt: s.clock.Now()}
 		s.cache.entries[k] = e
 	}
 	return e
@@ -194,14 +198,22 @@ func (s *Store) refresh(ctx context.Context, city int64, year int, force bool) (
 }
 
 // RefreshStale recomputes, in turn, the cells of every city and year read in
-// the last ten minutes that are older than the TTL; serve calls it
+// the last ten minutes (cacheIdle) that are older than the TTL, and drops those
+// not read for longer, so the cache holds only what pages use; serve calls it
 // periodically so pages rarely meet stale figures.
 func (s *Store) RefreshStale(ctx context.Context) error {
 	now := s.clock.Now()
 	s.cache.mu.Lock()
 	var due []cacheKey
 	for k, e := range s.cache.entries {
-		if e.set != nil && !e.refreshing && now.Sub(e.readAt) < 10*time.Minute && now.Sub(e.set.at) >= s.ttl(e.set, k.year) {
+		if e.refreshing {
+			continue
+		}
+		if now.Sub(e.readAt) >= cacheIdle {
+			delete(s.cache.entries, k)
+			continue
+		}
+		if e.set != nil && now.Sub(e.set.at) >= s.ttl(e.set, k.year) {
 			e.refreshing = true
 			due = append(due, k)
 		}
