@@ -228,8 +228,8 @@ func (s *Store) RefreshStale(ctx context.Context) error {
 	return first
 }
 
-// KeepFresh computes this year's and last year's cells of every city, so the
-// first page does not wait for them, then runs RefreshStale every 15 seconds
+// KeepFresh computes this year's and last year's cells of every city (unless
+// the year is closed), so the first page does not wait for them, then runs RefreshStale every 15 seconds
 // until ctx ends (serve starts it).
 func (s *Store) KeepFresh(ctx context.Context, logf func(msg string, args ...any)) {
 	if err := s.warm(ctx); err != nil && ctx.Err() == nil {
@@ -246,6 +246,14 @@ func (s *Store) warm(ctx context.Context) error {
 	year := s.CurrentYear()
 	for _, c := range cities {
 		for _, y := range []int{year, year - 1} {
+			// a closed year is served from its snapshot: no cells to warm
+			closed, err := s.Closed(ctx, c, y)
+			if err != nil {
+				return err
+			}
+			if closed {
+				continue
+			}
 			if _, err := s.refresh(ctx, c, y, false); err != nil {
 				return err
 			}
