@@ -62,15 +62,6 @@ func colName(key, kind string, bucket int) string {
 	return fmt.Sprintf("%s|%s|%d", key, kind, bucket)
 }
 
-// monthCond is the condition placing a record in month m (1–12) of the year.
-func (f SQL) monthCond(q Query, m int) (string, []any) {
-	start := time.Date(q.Year, 1, 1, 0, 0, 0, 0, platform.Shanghai)
-	if f.Time != "" {
-		return f.Time + " >= ? AND " + f.Time + " < ?", []any{start.AddDate(0, m-1, 0).UTC(), start.AddDate(0, m, 0).UTC()}
-	}
-	return "substr(" + f.Day + ", 1, 7) = ?", []any{fmt.Sprintf("%04d-%02d", q.Year, m)}
-}
-
 // cellCols lists a figure's columns: the year's value, the months' values when
 // it has months, the people behind a masked money figure.
 func cellCols(q Query, fig Figure) []cellCol {
@@ -90,9 +81,7 @@ func cellCols(q Query, fig Figure) []cellCol {
 		}
 	}
 	if f.People != "" {
-		p := f
-		p.Agg, p.Col = "distinct", f.People
-		out = append(out, col(colName(fig.Key, "p", 0), p, f.Cond, f.condArgs(q)))
+		out = append(out, col(colName(fig.Key, "p", 0), f.people(), f.Cond, f.condArgs(q)))
 	}
 	return out
 }
