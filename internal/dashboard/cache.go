@@ -125,10 +125,14 @@ type cacheKey struct {
 
 type cacheEntry struct {
 	build      sync.Mutex // one computation at a time per city and year
-	set        *cellSet   // the rest guarded by Store.cacheMu
+	set        *cellSet   // the rest guarded by cellCache.mu (Store.cache.mu)
 	refreshing bool
-	readAt     time.Time
+	readAt     time.Time // last read, or when made (warm makes entries no page has read yet)
 }
+
+// cacheIdle is how long a city's year stays cached unread: RefreshStale
+// refreshes the entries read within it and drops the others.
+const cacheIdle = 10 * time.Minute
 
 type cellCache struct {
 	mu      sync.Mutex
@@ -143,7 +147,7 @@ func (s *Store) entry(k cacheKey) *cacheEntry {
 	}
 	e := s.cache.entries[k]
 	if e == nil {
-		e = &cacheEntry{}
+		e = &cacheEntry{readAt: s.clock.Now()}
 		s.cache.entries[k] = e
 	}
 	return e
@@ -194,14 +198,22 @@ func (s *Store) refresh(ctx context.Context, city int64, year int, force bool) (
 }
 
 // RefreshStale recomputes, in turn, the cells of every city and year read in
-// the last ten minutes that are older than the TTL; serve calls it
+// the last ten minutes (cacheIdle) that are older than the TTL, and drops those
+// not read for longer, so the cache holds only what pages use; serve calls it
 // periodically so pages rarely meet stale figures.
 func (s *Store) RefreshStale(ctx context.Context) error {
 	now := s.clock.Now()
 	s.cache.mu.Lock()
 	var due []cacheKey
 	for k, e := range s.cache.entries {
-		if e.set != nil && !e.refreshing && now.Sub(e.readAt) < 10*time.Minute && now.Sub(e.set.at) >= s.ttl(e.set, k.year) {
+		if e.refreshing {
+			continue
+		}
+		if now.Sub(e.readAt) >= cacheIdle {
+			delete(s.cache.entries, k)
+			continue
+		}
+		if e.set != nil && now.Sub(e.set.at) >= s.ttl(e.set, k.year) {
 			e.refreshing = true
 			due = append(due, k)
 		}
@@ -216,8 +228,8 @@ func (s *Store) RefreshStale(ctx context.Context) error {
 	return first
 }
 
-// KeepFresh computes this year's and last year's cells of every city, so the
-// first page does not wait for them, then runs RefreshStale every 15 seconds
+// KeepFresh computes this year's and last year's cells of every city (unless
+// the year is closed), so the first page does not wait for them, then runs RefreshStale every 15 seconds
 // until ctx ends (serve starts it).
 func (s *Store) KeepFresh(ctx context.Context, logf func(msg string, args ...any)) {
 	if err := s.warm(ctx); err != nil && ctx.Err() == nil {
@@ -234,6 +246,14 @@ func (s *Store) warm(ctx context.Context) error {
 	year := s.CurrentYear()
 	for _, c := range cities {
 		for _, y := range []int{year, year - 1} {
+			// a closed year is served from its snapshot: no cells to warm
+			closed, err := s.Closed(ctx, c, y)
+			if err != nil {
+				return err
+			}
+			if closed {
+				continue
+			}
 			if _, err := s.refresh(ctx, c, y, false); err != nil {
 				return err
 			}

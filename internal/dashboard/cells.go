@@ -29,20 +29,23 @@ import (
 // with the subtree range ("a.org_path >= s.lo" gives "a.org_path").
 var pathExpr = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)\s*>=\s*s\.lo\b`)
 
+// cellPathOf is the column a Join compares with the subtree range, "" if none.
+// SQL.Figure runs it once per figure; cellPath reads the result.
+func cellPathOf(join string) string {
+	m := pathExpr.FindStringSubmatch(join)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
 // cellPath is the column a figure's cells are grouped by, "" if the figure is
 // not described by SQL with a subtree range (it is then computed live).
 func (f Figure) cellPath() string {
 	if f.sql == nil {
 		return ""
 	}
-	if f.sql.Path != "" {
-		return f.sql.Path
-	}
-	m := pathExpr.FindStringSubmatch(f.sql.Join)
-	if m == nil {
-		return ""
-	}
-	return m[1]
+	return f.sql.path
 }
 
 // cellCol is one column of a year's cells.
@@ -57,15 +60,6 @@ type cellCol struct {
 // the year and 1–12 for months.
 func colName(key, kind string, bucket int) string {
 	return fmt.Sprintf("%s|%s|%d", key, kind, bucket)
-}
-
-// monthCond is the condition placing a record in month m (1–12) of the year.
-func (f SQL) monthCond(q Query, m int) (string, []any) {
-	start := time.Date(q.Year, 1, 1, 0, 0, 0, 0, platform.Shanghai)
-	if f.Time != "" {
-		return f.Time + " >= ? AND " + f.Time + " < ?", []any{start.AddDate(0, m-1, 0).UTC(), start.AddDate(0, m, 0).UTC()}
-	}
-	return "substr(" + f.Day + ", 1, 7) = ?", []any{fmt.Sprintf("%04d-%02d", q.Year, m)}
 }
 
 // cellCols lists a figure's columns: the year's value, the months' values when
@@ -87,9 +81,7 @@ func cellCols(q Query, fig Figure) []cellCol {
 		}
 	}
 	if f.People != "" {
-		p := f
-		p.Agg, p.Col = "distinct", f.People
-		out = append(out, col(colName(fig.Key, "p", 0), p, f.Cond, f.condArgs(q)))
+		out = append(out, col(colName(fig.Key, "p", 0), f.people(), f.Cond, f.condArgs(q)))
 	}
 	return out
 }

@@ -31,9 +31,9 @@ type SQL struct {
 	// same Args too).
 	Cond     string
 	CondArgs func(q Query) []any
-	// Path, optional, is the record's org path the figure's cells are grouped
-	// by; by default the column Join compares with s.lo ("a.org_path").
-	Path string
+	// path is the record's org path the figure's cells are grouped by, worked
+	// out from Join once by Figure (see cellPathOf).
+	path string
 }
 
 func (f SQL) condArgs(q Query) []any {
@@ -168,16 +168,10 @@ func (f SQL) Monthly(ctx context.Context, db *platform.DB, q Query) ([]int64, er
 	}
 	var cols []string
 	var margs []any
-	start := time.Date(q.Year, 1, 1, 0, 0, 0, 0, platform.Shanghai)
-	for m := 0; m < 12; m++ {
-		if f.Time != "" {
-			cols = append(cols, f.agg(and(f.Time+" >= ? AND "+f.Time+" < ?", f.Cond)))
-			margs = append(margs, start.AddDate(0, m, 0).UTC(), start.AddDate(0, m+1, 0).UTC())
-		} else {
-			cols = append(cols, f.agg(and("substr("+f.Day+", 1, 7) = ?", f.Cond)))
-			margs = append(margs, fmt.Sprintf("%04d-%02d", q.Year, m+1))
-		}
-		margs = append(margs, f.condArgs(q)...)
+	for m := 1; m <= 12; m++ {
+		mc, args := f.monthCond(q, m)
+		cols = append(cols, f.agg(and(mc, f.Cond)))
+		margs = append(append(margs, args...), f.condArgs(q)...)
 	}
 	from, args := Subtrees(q.Subtrees[:1])
 	where, wargs := f.where(q)
@@ -194,14 +188,31 @@ func (f SQL) Monthly(ctx context.Context, db *platform.DB, q Query) ([]int64, er
 	return out, nil
 }
 
+// monthCond is the condition placing a record in month m (1–12) of the year,
+// by Time or Day (one of them must be set).
+func (f SQL) monthCond(q Query, m int) (string, []any) {
+	start := time.Date(q.Year, 1, 1, 0, 0, 0, 0, platform.Shanghai)
+	if f.Time != "" {
+		return f.Time + " >= ? AND " + f.Time + " < ?", []any{start.AddDate(0, m-1, 0).UTC(), start.AddDate(0, m, 0).UTC()}
+	}
+	return "substr(" + f.Day + ", 1, 7) = ?", []any{fmt.Sprintf("%04d-%02d", q.Year, m)}
+}
+
+// people is the figure counting the people behind f's records (f.People,
+// distinct), for masking a money figure.
+func (f SQL) people() SQL {
+	p := f
+	p.Agg, p.Col = "distinct", f.People
+	return p
+}
+
 // Figure fills a figure's compute functions from the SQL description.
 func (f SQL) Figure(fig Figure) Figure {
+	f.path = cellPathOf(f.Join)
 	fig.Compute = f.Compute
 	fig.sql = &f
 	if f.People != "" {
-		p := f
-		p.Agg, p.Col = "distinct", f.People
-		fig.People = p.Compute
+		fig.People = f.people().Compute
 	}
 	if f.Time != "" || f.Day != "" {
 		fig.Monthly = f.Monthly

@@ -132,30 +132,47 @@ func (s *Store) Closed(ctx context.Context, cityID int64, year int) (bool, error
 // from the snapshot when the year is closed, live otherwise (and live for a
 // figure registered after the year was closed).
 func (s *Store) Values(ctx context.Context, year int, orgs []Org, figs []Figure) (map[string][]int64, error) {
-	out := map[string][]int64{}
-	if len(orgs) == 0 {
-		return out, nil
-	}
-	city := CityOf(orgs[0].Path)
-	closed, err := s.Closed(ctx, city, year)
+	v, err := s.values(ctx, year, orgs, figs)
 	if err != nil {
 		return nil, err
 	}
-	if closed {
-		if out, err = s.frozen(ctx, city, year, orgs); err != nil {
-			return nil, err
+	return v.out, nil
+}
+
+// yearValues is what values found: the figures, whether the year is closed,
+// and the cells read (nil if none was).
+type yearValues struct {
+	out    map[string][]int64
+	closed bool
+	set    *cellSet
+}
+
+func (s *Store) values(ctx context.Context, year int, orgs []Org, figs []Figure) (yearValues, error) {
+	v := yearValues{out: map[string][]int64{}}
+	if len(orgs) == 0 {
+		return v, nil
+	}
+	city := CityOf(orgs[0].Path)
+	var err error
+	if v.closed, err = s.Closed(ctx, city, year); err != nil {
+		return v, err
+	}
+	if v.closed {
+		if v.out, err = s.frozen(ctx, city, year, orgs); err != nil {
+			return v, err
 		}
 	}
-	if err := s.cached(ctx, city, year, orgs, figs, out); err != nil {
-		return nil, err
+	if v.set, err = s.cached(ctx, city, year, orgs, figs, v.out); err != nil {
+		return v, err
 	}
+	out := v.out
 	paths := make([]string, len(orgs))
 	for i, o := range orgs {
 		paths[i] = o.Path
 	}
 	q := NewQuery(year, city, paths...)
 	if err := s.batches(ctx, q, figs, out); err != nil {
-		return nil, err
+		return v, err
 	}
 	for _, f := range figs {
 		if _, ok := out[f.Key]; ok {
@@ -163,16 +180,17 @@ func (s *Store) Values(ctx context.Context, year int, orgs []Org, figs []Figure)
 		}
 		vals, err := f.Compute(ctx, s.db, q)
 		if err != nil {
-			return nil, fmt.Errorf("dashboard: %s: %w", f.Key, err)
+			return v, fmt.Errorf("dashboard: %s: %w", f.Key, err)
 		}
 		out[f.Key] = vals
 	}
-	return out, nil
+	return v, nil
 }
 
 // cached fills out with the figures the year's cells hold (every figure
-// described by SQL over a subtree range), each org's value rolled up from them.
-func (s *Store) cached(ctx context.Context, city int64, year int, orgs []Org, figs []Figure, out map[string][]int64) error {
+// described by SQL over a subtree range), each org's value rolled up from them,
+// and gives the cells it read (nil if no figure needed them).
+func (s *Store) cached(ctx context.Context, city int64, year int, orgs []Org, figs []Figure, out map[string][]int64) (*cellSet, error) {
 	var set *cellSet
 	for _, f := range figs {
 		if _, done := out[f.Key]; done || f.cellPath() == "" {
@@ -181,7 +199,7 @@ func (s *Store) cached(ctx context.Context, city int64, year int, orgs []Org, fi
 		if set == nil {
 			var err error
 			if set, err = s.cellsOf(ctx, city, year); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		vals := make([]int64, len(orgs))
@@ -190,7 +208,7 @@ func (s *Store) cached(ctx context.Context, city int64, year int, orgs []Org, fi
 		}
 		out[f.Key] = vals
 	}
-	return nil
+	return set, nil
 }
 
 // batches computes, one query per group, the figures described by SQL that

@@ -38,24 +38,19 @@ type Board struct {
 // Board computes every figure for o and the year before.
 func (s *Store) Board(ctx context.Context, o Org, year int, t func(string, ...any) string) (*Board, error) {
 	figs := s.reg.Figures()
-	var now, prev map[string][]int64
-	var errNow, errPrev error
+	var prev map[string][]int64
+	var errPrev error
 	done := make(chan struct{})
 	go func() { defer close(done); prev, errPrev = s.Values(ctx, year-1, []Org{o}, figs) }()
-	now, errNow = s.Values(ctx, year, []Org{o}, figs)
+	cur, errNow := s.values(ctx, year, []Org{o}, figs)
 	<-done
 	if err := cmp.Or(errNow, errPrev); err != nil {
 		return nil, err
 	}
-	closed, err := s.Closed(ctx, CityOf(o.Path), year)
-	if err != nil {
-		return nil, err
-	}
-	b := &Board{Org: o, Year: year, Closed: closed}
-	if !closed {
-		if set, err := s.cellsOf(ctx, CityOf(o.Path), year); err == nil {
-			b.UpdatedAt = set.at
-		}
+	now := cur.out
+	b := &Board{Org: o, Year: year, Closed: cur.closed}
+	if !cur.closed && cur.set != nil {
+		b.UpdatedAt = cur.set.at
 	}
 	for _, p := range s.reg.Programmes() {
 		panel := Panel{Title: t(p)}
