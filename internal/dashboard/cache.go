@@ -213,7 +213,9 @@ func (s *Store) RefreshStale(ctx context.Context) error {
 			delete(s.cache.entries, k)
 			continue
 		}
-		if e.set != nil && now.Sub(e.set.at) >= s.ttl(e.set, k.year) {
+		// Only cells someone has read since they were computed: warmed cells
+		// nobody opens are not recomputed every minute, only dropped when idle.
+		if e.set != nil && e.readAt.After(e.set.at) && now.Sub(e.set.at) >= s.ttl(e.set, k.year) {
 			e.refreshing = true
 			due = append(due, k)
 		}
