@@ -207,26 +207,30 @@ func (s *Store) ResolveObjection(ctx context.Context, id int64, uphold bool, fin
 // revoke withdraws an application whose objection was upheld: its grants not yet
 // batched for payment are released back to their funds.
 func revoke(ctx context.Context, tx *platform.Tx, appID int64) error {
-	rows, err := tx.Query(ctx, `SELECT fund_id, amount FROM relief_grants WHERE application_id = ? AND status = 'committed'`, appID)
+	rows, err := tx.Query(ctx, `SELECT fund_id, amount, worker_id, year FROM relief_grants WHERE application_id = ? AND status = 'committed'`, appID)
 	if err != nil {
 		return fmt.Errorf("relief: revoke: %w", err)
 	}
 	type part struct{ fund, amount int64 }
 	var parts []part
+	var worker, year, total int64
 	for rows.Next() {
 		var p part
-		if err := rows.Scan(&p.fund, &p.amount); err != nil {
+		if err := rows.Scan(&p.fund, &p.amount, &worker, &year); err != nil {
 			rows.Close()
 			return err
 		}
-		parts = append(parts, p)
+		parts, total = append(parts, p), total+p.amount
 	}
 	rows.Close()
-	if _, err := tx.Exec(ctx, `UPDATE relief_household_years SET granted = granted - (SELECT COALESCE(SUM(g.amount), 0)
-		FROM relief_grants g WHERE g.application_id = ? AND g.status = 'committed')
-		WHERE worker_id = (SELECT worker_id FROM relief_applications WHERE id = ?) AND year = (SELECT year FROM relief_applications WHERE id = ?)`,
-		appID, appID, appID); err != nil {
-		return fmt.Errorf("relief: release household: %w", err)
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("relief: revoke: %w", err)
+	}
+	if total != 0 {
+		if _, err := tx.Exec(ctx, `UPDATE relief_household_years SET granted = granted - ? WHERE worker_id = ? AND year = ?`,
+			total, worker, year); err != nil {
+			return fmt.Errorf("relief: release household: %w", err)
+		}
 	}
 	for _, p := range parts {
 		if _, err := tx.Exec(ctx, `UPDATE relief_funds SET committed = committed - ?, version = version + 1 WHERE id = ?`, p.amount, p.fund); err != nil {
