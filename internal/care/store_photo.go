@@ -3,7 +3,6 @@ package care
 import (
 	"context"
 	"errors"
-	"io"
 
 	"zhijia/internal/photo"
 	"zhijia/internal/platform"
@@ -21,29 +20,14 @@ func stationOwner(st *Station) photo.Owner {
 
 var errNoPhotos = errors.New("care: no photo store")
 
-// AddStationPhoto stores a photo of a station in the actor's subtree; the
-// photo store checks the file by its content and audits the upload.
-func (s *Store) AddStationPhoto(ctx context.Context, stationID int64, name string, r io.Reader) (*photo.Photo, error) {
-	st, err := s.Station(ctx, stationID)
+// StationPhotoOwner is a station in the actor's subtree as package photo's
+// owner, with the station itself; NotFound for anyone else.
+func (s *Store) StationPhotoOwner(ctx context.Context, id int64) (photo.Owner, *Station, error) {
+	st, err := s.Station(ctx, id)
 	if err != nil {
-		return nil, err
+		return photo.Owner{}, nil, err
 	}
-	if s.photos == nil {
-		return nil, errNoPhotos
-	}
-	return s.photos.Add(ctx, stationOwner(st), name, r)
-}
-
-// RemoveStationPhoto removes one of the photos of a station in the actor's subtree.
-func (s *Store) RemoveStationPhoto(ctx context.Context, stationID, photoID int64) error {
-	st, err := s.Station(ctx, stationID)
-	if err != nil {
-		return err
-	}
-	if s.photos == nil {
-		return platform.NotFound
-	}
-	return s.photos.Remove(ctx, photoID, stationOwner(st))
+	return stationOwner(st), st, nil
 }
 
 // stationPhotos lists a station's photos; the caller has checked the actor may see it.
