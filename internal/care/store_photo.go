@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"zhijia/internal/org"
 	"zhijia/internal/photo"
 	"zhijia/internal/platform"
 )
@@ -58,15 +59,28 @@ func (s *Store) StationPhoto(ctx context.Context, photoID int64) (*photo.Photo, 
 	return p, nil
 }
 
-// mayViewStation is nil when the actor may see the station.
+// mayViewStation is nil when the actor may see the station: staff whose
+// subtree holds it, or a worker of its city (the top of their org path) while
+// it is active. It reads the station only, not its closures.
 func (s *Store) mayViewStation(ctx context.Context, stationID int64) error {
 	a := platform.ActorFrom(ctx)
-	if a != nil && a.Kind == "staff" {
-		_, err := s.Station(ctx, stationID)
+	if a == nil || (a.Kind != "staff" && (a.Kind != "worker" || a.WorkerID == 0)) {
+		return platform.NotFound
+	}
+	st, err := loadStation(ctx, s.db, stationID)
+	if err != nil {
 		return err
 	}
-	_, err := s.WorkerStation(ctx, stationID)
-	return err
+	if a.Kind == "staff" {
+		if !a.Covers(st.OrgPath) {
+			return platform.NotFound
+		}
+		return nil
+	}
+	if ids := org.PathIDs(a.OrgPath); len(ids) == 0 || st.CityID != ids[0] || st.Status != Active {
+		return platform.NotFound
+	}
+	return nil
 }
 
 // WorkerStation is a station as the signed-in worker sees it: one of the
