@@ -2,7 +2,6 @@ package care
 
 import (
 	"context"
-	"errors"
 
 	"zhijia/internal/org"
 	"zhijia/internal/photo"
@@ -12,14 +11,9 @@ import (
 // StationPhotoKind names a station's photos in package photo.
 const StationPhotoKind = "care.station"
 
-// SetPhotos plugs in the shared photo store (nil: stations show no photos).
-func (s *Store) SetPhotos(p *photo.Store) { s.photos = p }
-
 func stationOwner(st *Station) photo.Owner {
 	return photo.Owner{Kind: StationPhotoKind, ID: st.ID, CityID: st.CityID, OrgID: st.OrgID, OrgPath: st.OrgPath}
 }
-
-var errNoPhotos = errors.New("care: no photo store")
 
 // StationPhotoOwner is a station in the actor's subtree as package photo's
 // owner, with the station itself; NotFound for anyone else.
@@ -33,9 +27,6 @@ func (s *Store) StationPhotoOwner(ctx context.Context, id int64) (photo.Owner, *
 
 // stationPhotos lists a station's photos; the caller has checked the actor may see it.
 func (s *Store) stationPhotos(ctx context.Context, stationID int64) ([]photo.Photo, error) {
-	if s.photos == nil {
-		return nil, nil
-	}
 	return s.photos.List(ctx, StationPhotoKind, stationID)
 }
 
@@ -43,9 +34,6 @@ func (s *Store) stationPhotos(ctx context.Context, stationID int64) ([]photo.Pho
 // subtree holds the station, or a worker of the station's city while the
 // station is open to them (active). Anyone else gets NotFound.
 func (s *Store) StationPhoto(ctx context.Context, photoID int64) (*photo.Photo, error) {
-	if s.photos == nil {
-		return nil, platform.NotFound
-	}
 	p, err := s.photos.Get(ctx, photoID)
 	if err != nil {
 		return nil, err
@@ -103,8 +91,5 @@ func (s *Store) WorkerStation(ctx context.Context, id int64) (*Station, error) {
 // photoIDs lists, for each of the stations that has photos, their ids in
 // upload order (the first is the cover the portal's cards show).
 func (s *Store) photoIDs(ctx context.Context, ids []int64) (map[int64][]int64, error) {
-	if s.photos == nil {
-		return map[int64][]int64{}, nil
-	}
 	return s.photos.IDs(ctx, StationPhotoKind, ids)
 }
