@@ -77,9 +77,8 @@ func New(cfg platform.Config, db *platform.DB, keys *platform.Keyring, clock pla
 	a.Relief = relief.NewStore(db, clock, cfg.DataDir, keys)
 	a.Points = points.NewStore(db, clock)
 	a.Learning = learning.NewStore(db, clock, keys.SigningKey())
-	a.Care = care.NewStore(db, clock, keys.SigningKey())
 	a.Photos = photo.NewStore(db, clock, cfg.DataDir)
-	a.Care.SetPhotos(a.Photos)   // station photos
+	a.Care = care.NewStore(db, clock, keys.SigningKey(), a.Photos)
 	a.Care.SetHardship(a.Relief) // activity priority for households in the hardship archive
 	a.Dashboard = dashboard.NewStore(db, clock, figures(), cfg.DashboardK)
 	a.Auth = auth.NewStore(db, clock, keys, auth.LogSender{Logger: logger}, auth.Config{

@@ -10,6 +10,7 @@ import (
 
 	"zhijia/internal/care"
 	"zhijia/internal/org"
+	"zhijia/internal/photo"
 	"zhijia/internal/platform"
 	"zhijia/internal/platform/dbtest"
 )
@@ -36,7 +37,7 @@ func BenchmarkCoverageCity(b *testing.B) {
 		b.Fatal(err)
 	}
 	staff := platform.WithActor(ctx, &platform.Actor{Kind: "staff", AccountID: 1, OrgID: tree.City, OrgPath: path})
-	store := care.NewStore(db, clock, make([]byte, 32))
+	store := care.NewStore(db, clock, make([]byte, 32), photo.NewStore(db, clock, b.TempDir()))
 	b.ResetTimer()
 	var cov *care.Coverage
 	for i := 0; i < b.N; i++ {
@@ -141,7 +142,7 @@ func benchDrawStore(b *testing.B, db *platform.DB) {
 	var path string
 	db.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, tree.City).Scan(&path)
 	staff := platform.WithActor(ctx, &platform.Actor{Kind: "staff", AccountID: 1, OrgID: tree.City, OrgPath: path})
-	store := care.NewStore(db, clock, make([]byte, 32))
+	store := care.NewStore(db, clock, make([]byte, 32), photo.NewStore(db, clock, b.TempDir()))
 	now := clock.Now().In(platform.Shanghai)
 	a, err := store.CreateActivity(staff, care.ActivityInput{OrgID: tree.City, Kind: "nye_dinner", Title: "年夜饭",
 		OpensAt: now.Add(-time.Hour).Format("2006-01-02 15:04"), ClosesAt: now.Add(time.Hour).Format("2006-01-02 15:04"),

@@ -37,7 +37,7 @@ func TestExpireOffers_TwoInstancesPromoteOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db2.Close()
-		other := care.NewStore(db2, e.env.Clock, make([]byte, 32))
+		other := care.NewStore(db2, e.env.Clock, make([]byte, 32), e.env.App.Photos)
 		if n, err := e.env.App.Care.ExpireOffers(context.Background(), e.env.Clock.Now()); err != nil || n != 0 {
 			t.Fatalf("before the deadline: %d expired, %v", n, err)
 		}

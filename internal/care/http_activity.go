@@ -137,24 +137,27 @@ func (h *Handlers) renderActivity(c *web.Ctx, status int, v *activityView) error
 		return err
 	}
 	ctx := c.R.Context()
-	if _, err := h.store.Activity(ctx, id); err != nil {
+	if v.Act, err = h.store.Activity(ctx, id); err != nil { // scope before expiring
 		return err
 	}
-	if _, err := h.store.expireOffers(ctx, h.store.clock.Now().UTC(), id); err != nil {
+	n, err := h.store.expireOffers(ctx, h.store.clock.Now().UTC(), id)
+	if err != nil {
 		return err
 	}
-	if v.Act, err = h.store.Activity(ctx, id); err != nil {
-		return err
+	if n > 0 { // places moved: read the sessions and counts again
+		if v.Act, err = h.store.Activity(ctx, id); err != nil {
+			return err
+		}
 	}
 	q := c.ParseList("rank")
-	rows, total, err := h.store.Signups(ctx, id, q.Limit(), q.Offset())
+	rows, total, err := h.store.signups(ctx, id, q.Limit(), q.Offset())
 	if err != nil {
 		return err
 	}
 	if q.Export {
 		return h.exportSignups(c, v.Act, rows)
 	}
-	if v.Draws, err = h.store.Draws(ctx, id); err != nil {
+	if v.Draws, err = h.store.draws(ctx, id); err != nil {
 		return err
 	}
 	v.CanEdit, v.Rows, v.Q, v.P = c.Server().Can(c.Actor, "care.edit"), rows, q, q.Pager(activityURL(id), total)

@@ -17,11 +17,11 @@ func (h *Handlers) photoAdd(c *web.Ctx) error {
 		return err
 	}
 	ctx := c.R.Context()
-	st, err := h.store.Station(ctx, id) // scope before reading the upload
+	owner, st, err := h.store.StationPhotoOwner(ctx, id) // scope before reading the upload
 	if err != nil {
 		return err
 	}
-	if err := h.uploadPhoto(c, id); err != nil {
+	if err := h.uploadPhoto(c, owner); err != nil {
 		status, alert, fields, ok := refusal(c, err)
 		if !ok {
 			return err
@@ -32,10 +32,10 @@ func (h *Handlers) photoAdd(c *web.Ctx) error {
 }
 
 // uploadPhoto passes the posted file on (photo.Upload).
-func (h *Handlers) uploadPhoto(c *web.Ctx, id int64) error {
+func (h *Handlers) uploadPhoto(c *web.Ctx, owner photo.Owner) error {
 	name, body := photo.Upload(c.R)
 	defer body.Close()
-	_, err := h.store.AddStationPhoto(c.R.Context(), id, name, body)
+	_, err := h.store.photos.Add(c.R.Context(), owner, name, body)
 	return err
 }
 
@@ -47,12 +47,13 @@ func (h *Handlers) photoRemove(c *web.Ctx) error {
 		return err
 	}
 	ctx := c.R.Context()
-	if _, err := h.store.Station(ctx, id); err != nil {
+	owner, _, err := h.store.StationPhotoOwner(ctx, id)
+	if err != nil {
 		return err
 	}
 	flash := ""
 	if pid := c.FormInt64("photo_id"); pid > 0 {
-		err := h.store.RemoveStationPhoto(ctx, id, pid)
+		err := h.store.photos.Remove(ctx, pid, owner)
 		if err != nil && !errors.Is(err, platform.NotFound) {
 			return err
 		}

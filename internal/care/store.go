@@ -31,9 +31,10 @@ type cachedIndex struct {
 	ix  *Index
 }
 
-// NewStore returns a Store on db; key signs the stations' check-in QR codes.
-func NewStore(db *platform.DB, clock platform.Clock, key []byte) *Store {
-	return &Store{db: db, clock: clock, signer: newQRSigner(key), cache: map[int64]*cachedIndex{}}
+// NewStore returns a Store on db; key signs the stations' check-in QR codes
+// and photos keeps the stations' photos.
+func NewStore(db *platform.DB, clock platform.Clock, key []byte, photos *photo.Store) *Store {
+	return &Store{db: db, clock: clock, signer: newQRSigner(key), photos: photos, cache: map[int64]*cachedIndex{}}
 }
 
 type queryer interface {

@@ -153,12 +153,7 @@ func (s *Store) drawEntrants(ctx context.Context, tx *platform.Tx, act *Activity
 func orgPaths(ctx context.Context, tx *platform.Tx, es []drawEntrant) (map[int64]string, error) {
 	paths := map[int64]string{}
 	var ids []any
-	last := int64(-1)
 	for _, e := range es {
-		if e.org == last {
-			continue
-		}
-		last = e.org
 		if _, ok := paths[e.org]; !ok {
 			paths[e.org] = ""
 			ids = append(ids, e.org)
@@ -298,11 +293,10 @@ func writeRanks(ctx context.Context, tx *platform.Tx, orders [][]Entry) error {
 		}
 	}
 	slices.SortFunc(ps, func(a, b place) int { return cmp.Compare(a.id, b.id) })
-	for _, q := range []string{`CREATE TEMP TABLE IF NOT EXISTS care_draw_places (id BIGINT PRIMARY KEY, rnk BIGINT NOT NULL,
-		wt BIGINT NOT NULL)`, `DELETE FROM care_draw_places`} {
-		if _, err := tx.Exec(ctx, q); err != nil {
-			return fmt.Errorf("care: places table: %w", err)
-		}
+	// Dropped at the end; on an error the rollback undoes the CREATE.
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE care_draw_places (id BIGINT PRIMARY KEY, rnk BIGINT NOT NULL,
+		wt BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("care: places table: %w", err)
 	}
 	args := make([]any, 0, 3*rankBatch)
 	for lo := 0; lo < len(ps); lo += rankBatch {

@@ -2,9 +2,8 @@ package care
 
 import (
 	"context"
-	"errors"
-	"io"
 
+	"zhijia/internal/org"
 	"zhijia/internal/photo"
 	"zhijia/internal/platform"
 )
@@ -12,45 +11,22 @@ import (
 // StationPhotoKind names a station's photos in package photo.
 const StationPhotoKind = "care.station"
 
-// SetPhotos plugs in the shared photo store (nil: stations show no photos).
-func (s *Store) SetPhotos(p *photo.Store) { s.photos = p }
-
 func stationOwner(st *Station) photo.Owner {
 	return photo.Owner{Kind: StationPhotoKind, ID: st.ID, CityID: st.CityID, OrgID: st.OrgID, OrgPath: st.OrgPath}
 }
 
-var errNoPhotos = errors.New("care: no photo store")
-
-// AddStationPhoto stores a photo of a station in the actor's subtree; the
-// photo store checks the file by its content and audits the upload.
-func (s *Store) AddStationPhoto(ctx context.Context, stationID int64, name string, r io.Reader) (*photo.Photo, error) {
-	st, err := s.Station(ctx, stationID)
+// StationPhotoOwner is a station in the actor's subtree as package photo's
+// owner, with the station itself; NotFound for anyone else.
+func (s *Store) StationPhotoOwner(ctx context.Context, id int64) (photo.Owner, *Station, error) {
+	st, err := s.Station(ctx, id)
 	if err != nil {
-		return nil, err
+		return photo.Owner{}, nil, err
 	}
-	if s.photos == nil {
-		return nil, errNoPhotos
-	}
-	return s.photos.Add(ctx, stationOwner(st), name, r)
-}
-
-// RemoveStationPhoto removes one of the photos of a station in the actor's subtree.
-func (s *Store) RemoveStationPhoto(ctx context.Context, stationID, photoID int64) error {
-	st, err := s.Station(ctx, stationID)
-	if err != nil {
-		return err
-	}
-	if s.photos == nil {
-		return platform.NotFound
-	}
-	return s.photos.Remove(ctx, photoID, stationOwner(st))
+	return stationOwner(st), st, nil
 }
 
 // stationPhotos lists a station's photos; the caller has checked the actor may see it.
 func (s *Store) stationPhotos(ctx context.Context, stationID int64) ([]photo.Photo, error) {
-	if s.photos == nil {
-		return nil, nil
-	}
 	return s.photos.List(ctx, StationPhotoKind, stationID)
 }
 
@@ -58,9 +34,6 @@ func (s *Store) stationPhotos(ctx context.Context, stationID int64) ([]photo.Pho
 // subtree holds the station, or a worker of the station's city while the
 // station is open to them (active). Anyone else gets NotFound.
 func (s *Store) StationPhoto(ctx context.Context, photoID int64) (*photo.Photo, error) {
-	if s.photos == nil {
-		return nil, platform.NotFound
-	}
 	p, err := s.photos.Get(ctx, photoID)
 	if err != nil {
 		return nil, err
@@ -74,15 +47,28 @@ func (s *Store) StationPhoto(ctx context.Context, photoID int64) (*photo.Photo, 
 	return p, nil
 }
 
-// mayViewStation is nil when the actor may see the station.
+// mayViewStation is nil when the actor may see the station: staff whose
+// subtree holds it, or a worker of its city (the top of their org path) while
+// it is active. It reads the station only, not its closures.
 func (s *Store) mayViewStation(ctx context.Context, stationID int64) error {
 	a := platform.ActorFrom(ctx)
-	if a != nil && a.Kind == "staff" {
-		_, err := s.Station(ctx, stationID)
+	if a == nil || (a.Kind != "staff" && (a.Kind != "worker" || a.WorkerID == 0)) {
+		return platform.NotFound
+	}
+	st, err := loadStation(ctx, s.db, stationID)
+	if err != nil {
 		return err
 	}
-	_, err := s.WorkerStation(ctx, stationID)
-	return err
+	if a.Kind == "staff" {
+		if !a.Covers(st.OrgPath) {
+			return platform.NotFound
+		}
+		return nil
+	}
+	if ids := org.PathIDs(a.OrgPath); len(ids) == 0 || st.CityID != ids[0] || st.Status != Active {
+		return platform.NotFound
+	}
+	return nil
 }
 
 // WorkerStation is a station as the signed-in worker sees it: one of the
@@ -105,8 +91,5 @@ func (s *Store) WorkerStation(ctx context.Context, id int64) (*Station, error) {
 // photoIDs lists, for each of the stations that has photos, their ids in
 // upload order (the first is the cover the portal's cards show).
 func (s *Store) photoIDs(ctx context.Context, ids []int64) (map[int64][]int64, error) {
-	if s.photos == nil {
-		return map[int64][]int64{}, nil
-	}
 	return s.photos.IDs(ctx, StationPhotoKind, ids)
 }

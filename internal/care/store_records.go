@@ -25,6 +25,11 @@ func (s *Store) Draws(ctx context.Context, activityID int64) ([]DrawRecord, erro
 	if _, err := s.Activity(ctx, activityID); err != nil {
 		return nil, err
 	}
+	return s.draws(ctx, activityID)
+}
+
+// draws is Draws for an activity the caller has already checked.
+func (s *Store) draws(ctx context.Context, activityID int64) ([]DrawRecord, error) {
 	rows, err := s.db.Query(ctx, `SELECT seq, seed, seed_hash, reason, entrants, drawn_at, drawn_by_name FROM care_draws
 		WHERE activity_id = ? ORDER BY seq`, activityID)
 	if err != nil {

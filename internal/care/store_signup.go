@@ -210,11 +210,9 @@ func (s *Store) MySignups(ctx context.Context) ([]*Signup, error) {
 	return out, rows.Err()
 }
 
-// Signups lists an activity's sign-ups in the actor's subtree, in draw order.
-func (s *Store) Signups(ctx context.Context, activityID int64, limit, offset int) ([]*Signup, int, error) {
-	if _, err := s.Activity(ctx, activityID); err != nil {
-		return nil, 0, err
-	}
+// signups lists an activity's sign-ups in draw order; the caller has checked
+// the activity is in the actor's subtree.
+func (s *Store) signups(ctx context.Context, activityID int64, limit, offset int) ([]*Signup, int, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+signupCols+`, COUNT(*) OVER()`+signupFrom+` WHERE g.activity_id = ?
 		ORDER BY g.session_id, CASE WHEN g.draw_rank IS NULL THEN 1 ELSE 0 END, g.draw_rank, g.id LIMIT ? OFFSET ?`,
 		activityID, limit, offset)

@@ -16,7 +16,7 @@ import (
 func TestCircle_SecondInstanceSeesChanges(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *platform.DB) {
 		env := apptest.New(t, db)
-		other := care.NewStore(db, env.Clock, make([]byte, 32))
+		other := care.NewStore(db, env.Clock, make([]byte, 32), env.App.Photos)
 		var worker int64
 		if err := db.QueryRow(sys, `SELECT MIN(id) FROM workers`).Scan(&worker); err != nil {
 			t.Fatal(err)

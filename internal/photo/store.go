@@ -53,7 +53,7 @@ func (s *Store) Add(ctx context.Context, o Owner, name string, r io.Reader) (*Ph
 	if err != nil {
 		return nil, platform.Invalid().Field("photo", "photo.err.type")
 	}
-	p := &Photo{OwnerKind: o.Kind, OwnerID: o.ID, Name: platform.CleanFileName(name, types[ctype], "照片"), Type: ctype,
+	p := &Photo{OwnerKind: o.Kind, OwnerID: o.ID, Name: platform.CleanFileName(name, types[ctype], "photo"), Type: ctype,
 		Size: int64(len(data)), Width: w, Height: h}
 	p.stored = safeKind(o.Kind) + "-" + strconv.FormatInt(o.ID, 10) + "-" + platform.RandomHex(12) + types[ctype]
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
